@@ -1,0 +1,70 @@
+import type { Argv, Reply } from "../protocol/resp/types.ts";
+import type { StoreApi } from "../store/types.ts";
+
+/** Flags as Redis's COMMAND INFO reports them (lower-case). */
+export type CommandFlag =
+  | "write" | "readonly" | "denyoom" | "admin" | "pubsub" | "noscript" | "blocking"
+  | "loading" | "stale" | "skip_monitor" | "skip_slowlog" | "fast" | "no_auth"
+  | "may_replicate" | "no_multi" | "allow_busy";
+
+/** Argument documentation for COMMAND DOCS (redis-cli builds its hints from it). */
+export interface ArgDoc {
+  name: string;
+  type: "string" | "integer" | "double" | "key" | "pattern" | "unix-time" | "pure-token" | "oneof" | "block";
+  token?: string;
+  optional?: boolean;
+  multiple?: boolean;
+  arguments?: ArgDoc[];
+}
+
+export interface CommandSpec {
+  /** Lower-case name; a subcommand is "container|sub" as in Redis, e.g. "client|list". */
+  name: string;
+  /** Redis arity: N means exactly N words (name included), -N means at least N. */
+  arity: number;
+  flags: CommandFlag[];
+  firstKey: number;
+  lastKey: number;
+  step: number;
+  /** ACL categories without the '@', e.g. ["string", "write", "slow"]. */
+  acl: string[];
+  /** Redis's group: "string", "generic", "connection", "server", ... */
+  group: string;
+  summary: string;
+  since: string;
+  complexity?: string;
+  args?: ArgDoc[];
+  subcommands?: CommandSpec[];
+  /** Absent on a container whose work is all in its subcommands. */
+  handler?: (c: Ctx) => void;
+}
+
+/** Client facts a handler may read or change (SELECT, HELLO, CLIENT SETNAME). */
+export interface ClientState {
+  readonly id: number;
+  db: number;
+  proto: 2 | 3;
+  name: string;
+}
+
+/** Server facilities below the commands layer's reach, implemented by src/server. */
+export interface ServerHooks {
+  readonly maxValueSizeBytes: number;
+  /** INFO, CONFIG, CLIENT, SHUTDOWN, ... reach the server through here. */
+  [hook: string]: unknown;
+}
+
+/**
+ * What a handler sees. It is the connection's session object, reused for every request,
+ * so handlers allocate nothing to receive their arguments.
+ */
+export interface Ctx {
+  readonly argv: Argv;
+  readonly reply: Reply;
+  readonly store: StoreApi;
+  readonly client: ClientState;
+  readonly server: ServerHooks;
+  nowMs(): number;
+  /** A reusable scratch buffer of at least `bytes`; contents are clobbered by the next call. */
+  scratch(bytes: number): Uint8Array;
+}

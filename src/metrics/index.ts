@@ -1,0 +1,1 @@
+export { Counter, counters, resetCounters } from "./counters.ts";
