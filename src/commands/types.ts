@@ -1,5 +1,6 @@
 import type { Argv, Reply } from "../protocol/resp/types.ts";
 import type { StoreApi } from "../store/types.ts";
+import type { CommandTable } from "./table.ts";
 
 /** Flags as Redis's COMMAND INFO reports them (lower-case). */
 export type CommandFlag =
@@ -39,19 +40,40 @@ export interface CommandSpec {
   handler?: (c: Ctx) => void;
 }
 
-/** Client facts a handler may read or change (SELECT, HELLO, CLIENT SETNAME). */
+/** Client facts a handler may read or change (SELECT, HELLO, CLIENT SETNAME, QUIT). */
 export interface ClientState {
   readonly id: number;
   db: number;
   proto: 2 | 3;
   name: string;
+  libName: string;
+  libVersion: string;
+  /** Set by QUIT (and protocol errors): the connection closes once its replies are written. */
+  closeAfterReply: boolean;
 }
 
 /** Server facilities below the commands layer's reach, implemented by src/server. */
 export interface ServerHooks {
   readonly maxValueSizeBytes: number;
-  /** INFO, CONFIG, CLIENT, SHUTDOWN, ... reach the server through here. */
-  [hook: string]: unknown;
+  /** An LFU eviction policy is in effect (OBJECT FREQ is allowed). */
+  readonly lfuEnabled: boolean;
+  readonly commands: CommandTable;
+  /** INFO text for the given lower-case section names ([] = default sections). */
+  info(sections: string[]): string;
+  /** CLIENT LIST lines; ids filter when given. */
+  clientList(ids?: number[]): string;
+  clientInfo(client: ClientState): string;
+  /** CONFIG GET: name/value pairs of the parameters matching any of the glob patterns. */
+  configGet(patterns: string[]): [string, string][];
+  /** CONFIG SET of several parameters, all or nothing; returns an error reply text or null. */
+  configSet(pairs: [string, string][]): string | null;
+  resetStats(): void;
+  /** SHUTDOWN: begins a graceful shutdown; returns an error text when refused. */
+  shutdown(client: ClientState, reason: string): string | null;
+  /** RESET: back to a fresh connection's state. */
+  resetClient(client: ClientState): void;
+  /** DEBUG SLEEP: block the server for ms. */
+  sleep(ms: number): void;
 }
 
 /**

@@ -1,0 +1,18 @@
+import { text } from "../../stdx/index.ts";
+import type { Ctx } from "../types.ts";
+
+/** Argument i as a string: for the cold connection/server commands only. */
+export function argText(c: Ctx, i: number): string {
+  return text(c.argv.buf, c.argv.off[i], c.argv.len[i]);
+}
+
+export function argUpper(c: Ctx, i: number): string {
+  return argText(c, i).toUpperCase();
+}
+
+/** Reply a list of help lines the way Redis's addReplyHelp does. */
+export function replyHelp(c: Ctx, command: string, lines: string[]): void {
+  const all = [`${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, "HELP", "    Print this help."];
+  c.reply.arrayHeader(all.length);
+  for (const line of all) c.reply.simple(line);
+}

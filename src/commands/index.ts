@@ -1,0 +1,4 @@
+export type { ArgDoc, ClientState, CommandFlag, CommandSpec, Ctx, ServerHooks } from "./types.ts";
+export { CommandTable } from "./table.ts";
+export { allCommands } from "./all.ts";
+export { REDIS_VERSION } from "./connection/index.ts";

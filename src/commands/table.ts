@@ -1,0 +1,75 @@
+import { lowerAscii, utf8 } from "../stdx/index.ts";
+import type { CommandSpec } from "./types.ts";
+
+/**
+ * Command lookup on bytes: an open-addressed table keyed by the lower-cased name, so the
+ * dispatcher never makes a string from the command word.
+ */
+export class CommandTable {
+  readonly specs: CommandSpec[] = [];
+  private names: Uint8Array[] = [];
+  private slots: Int32Array;
+  private mask: number;
+  /** Subcommand tables by container index. */
+  private subtables = new Map<number, CommandTable>();
+  /** Calls per command index, for INFO commandstats later. */
+  readonly calls: Float64Array;
+
+  constructor(specs: CommandSpec[]) {
+    let size = 16;
+    while (size < specs.length * 4) size <<= 1;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    for (const spec of specs) this.add(spec);
+    this.calls = new Float64Array(this.specs.length);
+  }
+
+  private add(spec: CommandSpec): void {
+    const short = spec.name.includes("|") ? spec.name.slice(spec.name.indexOf("|") + 1) : spec.name;
+    const name = utf8(short.toLowerCase());
+    if (this.find(name, 0, name.length) !== undefined) throw new Error(`duplicate command ${spec.name}`);
+    const index = this.specs.length;
+    this.specs.push(spec);
+    this.names.push(name);
+    let slot = hashName(name, 0, name.length) & this.mask;
+    while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
+    this.slots[slot] = index;
+    if (spec.subcommands?.length) this.subtables.set(index, new CommandTable(spec.subcommands));
+  }
+
+  indexOf(buf: Uint8Array, off: number, len: number): number {
+    let slot = hashName(buf, off, len) & this.mask;
+    for (;;) {
+      const index = this.slots[slot];
+      if (index === -1) return -1;
+      const name = this.names[index];
+      if (name.length === len) {
+        let i = 0;
+        while (i < len && lowerAscii(buf[off + i]) === name[i]) i++;
+        if (i === len) return index;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  find(buf: Uint8Array, off: number, len: number): CommandSpec | undefined {
+    const index = this.indexOf(buf, off, len);
+    return index === -1 ? undefined : this.specs[index];
+  }
+
+  /** The subcommand table of a container command, if it has one. */
+  subtable(index: number): CommandTable | undefined {
+    return this.subtables.get(index);
+  }
+
+  byName(name: string): CommandSpec | undefined {
+    const bytes = utf8(name.toLowerCase());
+    return this.find(bytes, 0, bytes.length);
+  }
+}
+
+function hashName(buf: Uint8Array, off: number, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ lowerAscii(buf[off + i]), 0x01000193);
+  return h >>> 0;
+}

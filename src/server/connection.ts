@@ -1,0 +1,144 @@
+import { Counter, counters } from "../metrics/index.ts";
+import type { Session } from "./session.ts";
+import type { Server } from "./server.ts";
+import { dispatch } from "./dispatch.ts";
+
+/** Flush the shared reply buffer to the socket mid-batch once it holds this much. */
+const BATCH_FLUSH_BYTES = 256 * 1024;
+
+/**
+ * One data callback: parse every complete frame in place, run each command, append every
+ * reply to the shared reply buffer, then hand the batch to the socket in one write. Only a
+ * partial frame at the end of the chunk is copied.
+ */
+export function onData(server: Server, s: Session, chunk: Uint8Array): void {
+  if (s.closed || s.closeAfterReply) return;
+  counters[Counter.bytesReceived] += chunk.length;
+  s.lastInteractionMs = Date.now();
+  let buf = chunk;
+  let end = chunk.length;
+  if (s.inLen > 0) {
+    appendInput(s, chunk);
+    buf = s.inBuf!;
+    end = s.inLen;
+  }
+  const parser = server.parser;
+  const reply = server.reply;
+  reply.pos = 0;
+  reply.proto = s.proto;
+  let start = 0;
+  while (start < end) {
+    const n = parser.parse(buf, start, end);
+    if (n === 0) break;
+    if (n < 0) {
+      reply.error(parser.error);
+      counters[Counter.protocolErrors]++;
+      counters[Counter.errorReplies]++;
+      s.closeAfterReply = true;
+      start = end;
+      break;
+    }
+    start += n;
+    if (parser.argc > 0) {
+      dispatch(s, server.table);
+      reply.proto = s.proto;
+      if (s.closeAfterReply || s.closed) break;
+    }
+    if (reply.pos >= BATCH_FLUSH_BYTES) flushReply(server, s);
+  }
+  keepTail(server, s, buf, start, end, parser.needBytes);
+  flushReply(server, s);
+  if (s.closeAfterReply && s.outLen === 0) server.close(s);
+}
+
+function appendInput(s: Session, chunk: Uint8Array): void {
+  const need = s.inLen + chunk.length;
+  if (s.inBuf!.length < need) {
+    const grown = new Uint8Array(Math.max(need, s.inBuf!.length * 2));
+    grown.set(s.inBuf!.subarray(0, s.inLen));
+    s.inBuf = grown;
+  }
+  s.inBuf!.set(chunk, s.inLen);
+  s.inLen = need;
+}
+
+/** Keep the unparsed tail (a partial frame) for the next callback; enforce the query buffer limit. */
+function keepTail(server: Server, s: Session, buf: Uint8Array, start: number, end: number, needBytes: number): void {
+  const rest = end - start;
+  if (rest <= 0 || s.closeAfterReply) {
+    s.inLen = 0;
+    if (s.inBuf !== null && s.inBuf.length > 64 * 1024) s.inBuf = null;
+    return;
+  }
+  if (rest > server.options.server.client_query_buffer_limit) {
+    server.log.warn("closing client that reached max query buffer length", { id: s.id, addr: s.addr, qbuf: rest });
+    s.inLen = 0;
+    s.inBuf = null;
+    server.close(s);
+    return;
+  }
+  if (buf === s.inBuf) {
+    if (start > 0) buf.copyWithin(0, start, end);
+  } else {
+    const size = Math.max(rest, Math.min(needBytes, server.options.server.client_query_buffer_limit), 4096);
+    if (s.inBuf === null || s.inBuf.length < size) s.inBuf = new Uint8Array(size);
+    s.inBuf.set(buf.subarray(start, end));
+  }
+  if (needBytes > s.inBuf!.length && needBytes <= server.options.server.client_query_buffer_limit) {
+    const grown = new Uint8Array(needBytes);
+    grown.set(s.inBuf!.subarray(0, rest));
+    s.inBuf = grown;
+  }
+  s.inLen = rest;
+}
+
+/** Write the shared reply buffer to the socket; whatever it does not take is kept per session. */
+export function flushReply(server: Server, s: Session): void {
+  const reply = server.reply;
+  const len = reply.pos;
+  if (len === 0) return;
+  reply.pos = 0;
+  counters[Counter.bytesSent] += len;
+  if (s.closed) return;
+  let written = 0;
+  if (s.outLen === 0) {
+    written = s.socket.write(reply.buf, 0, len);
+    if (written < 0) written = 0;
+    if (written === len) return;
+  }
+  queueOutput(server, s, reply.buf, written, len);
+}
+
+function queueOutput(server: Server, s: Session, src: Uint8Array, from: number, to: number): void {
+  const rest = to - from;
+  const need = s.outLen + rest;
+  const limit = server.options.server.client_output_buffer_limit;
+  if (limit > 0 && need > limit) {
+    server.log.warn("closing client that exceeded its output buffer limit", { id: s.id, addr: s.addr, omem: need, limit });
+    counters[Counter.clientsClosedOutputLimit]++;
+    s.outLen = 0;
+    s.outBuf = null;
+    server.close(s, true);
+    return;
+  }
+  if (s.outBuf === null || s.outBuf.length < need) {
+    const grown = new Uint8Array(Math.max(need, 16 * 1024, (s.outBuf?.length ?? 0) * 2));
+    if (s.outBuf !== null) grown.set(s.outBuf.subarray(0, s.outLen));
+    s.outBuf = grown;
+  }
+  s.outBuf.set(src.subarray(from, to), s.outLen);
+  s.outLen = need;
+}
+
+/** The socket can take more: send what was kept back. */
+export function onDrain(server: Server, s: Session): void {
+  if (s.outLen === 0 || s.closed) return;
+  let written = s.socket.write(s.outBuf!, 0, s.outLen);
+  if (written < 0) written = 0;
+  if (written < s.outLen) s.outBuf!.copyWithin(0, written, s.outLen);
+  s.outLen -= written;
+  if (s.outLen === 0) {
+    if (s.outBuf!.length > 1024 * 1024) s.outBuf = null;
+    if (s.closeAfterReply || server.shuttingDown) server.close(s);
+  }
+}

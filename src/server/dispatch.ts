@@ -1,0 +1,79 @@
+import { Counter, counters } from "../metrics/index.ts";
+import type { CommandTable } from "../commands/index.ts";
+import { text } from "../stdx/index.ts";
+import type { Session } from "./session.ts";
+
+const ARGS_IN_ERROR_MAX = 20;
+
+/**
+ * Look the command up on bytes, check arity, run it. Errors use Redis 7's texts, which
+ * clients and redis-cli match on.
+ */
+export function dispatch(s: Session, table: CommandTable): void {
+  const argv = s.argv;
+  const index = table.indexOf(argv.buf, argv.off[0], argv.len[0]);
+  counters[Counter.commandsProcessed]++;
+  if (index === -1) {
+    unknownCommand(s);
+    return;
+  }
+  let spec = table.specs[index];
+  s.lastCommand = index;
+  s.lastSubcommand = -1;
+  const sub = table.subtable(index);
+  if (sub !== undefined && argv.argc >= 2) {
+    const subIndex = sub.indexOf(argv.buf, argv.off[1], argv.len[1]);
+    if (subIndex === -1) {
+      if (spec.handler === undefined) {
+        unknownSubcommand(s, spec.name);
+        return;
+      }
+    } else {
+      spec = sub.specs[subIndex];
+      s.lastSubcommand = subIndex;
+      sub.calls[subIndex]++;
+    }
+  } else if (sub !== undefined && spec.handler === undefined) {
+    wrongArity(s, spec.name);
+    return;
+  }
+  const arity = spec.arity;
+  if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
+    wrongArity(s, spec.name);
+    return;
+  }
+  table.calls[index]++;
+  if (spec.handler === undefined) {
+    unknownSubcommand(s, spec.name);
+    return;
+  }
+  spec.handler(s);
+}
+
+function wrongArity(s: Session, name: string): void {
+  s.reply.error(`ERR wrong number of arguments for '${name}' command`);
+  counters[Counter.errorReplies]++;
+}
+
+function unknownCommand(s: Session): void {
+  const argv = s.argv;
+  let args = "";
+  for (let i = 1; i < argv.argc && args.length < 128 && i <= ARGS_IN_ERROR_MAX; i++) {
+    args += `'${sanitize(text(argv.buf, argv.off[i], Math.min(argv.len[i], 128)))}' `;
+  }
+  const name = sanitize(text(argv.buf, argv.off[0], Math.min(argv.len[0], 128)));
+  s.reply.error(`ERR unknown command '${name}', with args beginning with: ${args}`);
+  counters[Counter.errorReplies]++;
+}
+
+function unknownSubcommand(s: Session, container: string): void {
+  const argv = s.argv;
+  const sub = sanitize(text(argv.buf, argv.off[1], Math.min(argv.len[1], 128)));
+  s.reply.error(`ERR unknown subcommand '${sub}'. Try ${container.toUpperCase()} HELP.`);
+  counters[Counter.errorReplies]++;
+}
+
+/** Error replies must stay on one line: Redis replaces CR/LF and control bytes with spaces. */
+function sanitize(str: string): string {
+  return str.replace(/[\r\n\x00-\x1f]/g, " ");
+}

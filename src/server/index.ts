@@ -1,0 +1,40 @@
+import type { Logger } from "../stdx/index.ts";
+import type { ServerOptions, ValueValidator } from "./options.ts";
+import { Server } from "./server.ts";
+
+export type { ServerOptions, ValueValidator } from "./options.ts";
+export { CRUCIBLE_VERSION, REDIS_COMPAT_VERSION } from "./info.ts";
+
+export interface RunningServer {
+  /** Addresses actually bound (port 0 resolved). */
+  readonly listeners: { protocol: string; address: string }[];
+  readonly ready: () => boolean;
+  stop(reason: string): Promise<void>;
+}
+
+export interface StartOptions {
+  validate?: ValueValidator;
+  /** Called once the graceful shutdown has finished; the default exits the process with 0. */
+  onStopped?: () => void;
+  /** Install SIGTERM/SIGINT handlers (default true). */
+  signals?: boolean;
+}
+
+/** Start every listener; shutdown on SIGTERM, SIGINT or SHUTDOWN drains clients and exits 0. */
+export async function startServer(options: ServerOptions, log: Logger, configSource: string, start: StartOptions = {}): Promise<RunningServer> {
+  const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)));
+  server.start();
+  if (start.signals !== false) {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.on(signal, () => {
+        log.info(`received ${signal}, shutting down`);
+        void server.stop(signal);
+      });
+    }
+  }
+  return {
+    listeners: server.listeners.map(({ protocol, address }) => ({ protocol, address })),
+    ready: () => !server.shuttingDown,
+    stop: (reason) => server.stop(reason),
+  };
+}

@@ -1,0 +1,40 @@
+import type { EvictionPolicy } from "../store/types.ts";
+import type { LogLevel } from "../stdx/index.ts";
+
+/**
+ * What the server needs from the configuration. It mirrors the TOML schema's shape (sizes in
+ * bytes, durations in seconds) so the CLI hands the loaded config straight in; the server
+ * does not import src/config (it sits above it in the layering).
+ */
+export interface ServerOptions {
+  io_engine: string;
+  cache: {
+    heap_size: number;
+    segment_size: number;
+    hashtable_power: number;
+    max_value_size: number;
+    eviction: EvictionPolicy;
+  };
+  listener: { protocol: string; address: string }[];
+  metrics: { address: string };
+  logging: { level: LogLevel };
+  shutdown: { drain_timeout_secs: number };
+  server: {
+    maxclients: number;
+    timeout: number;
+    tcp_keepalive: number;
+    databases: number;
+    proto_max_bulk_len: number;
+    client_query_buffer_limit: number;
+    client_output_buffer_limit: number;
+  };
+}
+
+/** Validates one runtime CONFIG SET value against the schema; the CLI injects the config module's. */
+export type ValueValidator = (section: string, key: string, raw: string) => { ok: true; value: unknown } | { ok: false; error: string };
+
+export function splitAddress(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(":");
+  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, "$1");
+  return { host, port: Number(address.slice(colon + 1)) };
+}

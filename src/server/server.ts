@@ -1,0 +1,202 @@
+import type { Socket, TCPSocketListener } from "bun";
+import { allCommands, CommandTable } from "../commands/index.ts";
+import { Counter, counters } from "../metrics/index.ts";
+import { ReplyWriter, RespParser } from "../protocol/resp/index.ts";
+import { Store } from "../store/index.ts";
+import type { Logger } from "../stdx/index.ts";
+import { onData, onDrain } from "./connection.ts";
+import { createHooks } from "./hooks.ts";
+import { OpsSampler } from "./info.ts";
+import { splitAddress, type ServerOptions, type ValueValidator } from "./options.ts";
+import { Session, type Shared } from "./session.ts";
+
+const STORE_TICK_MS = 100;
+const CLIENT_CRON_MS = 1000;
+
+export class Server {
+  readonly parser: RespParser;
+  readonly reply: ReplyWriter;
+  readonly table: CommandTable;
+  readonly store: Store;
+  readonly sessions = new Map<number, Session>();
+  readonly startedMs = Date.now();
+  readonly listeners: { protocol: string; address: string; listener: TCPSocketListener<Session> }[] = [];
+  shuttingDown = false;
+  readonly ops = new OpsSampler();
+  private nextClientId = 1;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private shared: Shared;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly options: ServerOptions,
+    readonly log: Logger,
+    readonly configSource: string,
+    readonly validate: ValueValidator | null,
+    readonly onStopped: () => void,
+  ) {
+    const o = options;
+    this.store = new Store({
+      heapSizeBytes: o.cache.heap_size,
+      segmentSizeBytes: o.cache.segment_size,
+      hashtablePower: o.cache.hashtable_power,
+      maxValueSizeBytes: o.cache.max_value_size,
+      eviction: o.cache.eviction,
+      databases: o.server.databases,
+    });
+    this.parser = new RespParser({ maxBulkBytes: o.server.proto_max_bulk_len });
+    this.reply = new ReplyWriter();
+    this.table = new CommandTable(allCommands);
+    this.shared = {
+      argv: this.parser,
+      reply: this.reply,
+      store: this.store,
+      hooks: createHooks(this),
+      scratch: { buf: new Uint8Array(64 * 1024) },
+    };
+  }
+
+  start(): void {
+    for (const l of this.options.listener) this.listen(l.protocol, l.address);
+    this.timers.push(setInterval(() => this.store.tick(), STORE_TICK_MS));
+    this.timers.push(setInterval(() => this.clientCron(), CLIENT_CRON_MS));
+    for (const t of this.timers) t.unref();
+  }
+
+  private listen(protocol: string, address: string): void {
+    const { host, port } = splitAddress(address);
+    const server = this;
+    let listener: TCPSocketListener<Session>;
+    try {
+      listener = Bun.listen<Session>({
+        hostname: host,
+        port,
+        socket: {
+          binaryType: "uint8array",
+          open(socket) {
+            server.accept(socket, protocol);
+          },
+          data(socket, chunk) {
+            onData(server, socket.data, chunk);
+          },
+          drain(socket) {
+            if (socket.data) onDrain(server, socket.data);
+          },
+          close(socket) {
+            if (socket.data) server.forget(socket.data);
+          },
+          error(socket, error) {
+            server.log.debug("client socket error", { id: socket.data?.id, error: String(error) });
+          },
+        },
+      });
+    } catch (error) {
+      throw listenError(error, address, port);
+    }
+    const bound = `${host}:${listener.port}`;
+    this.listeners.push({ protocol, address: bound, listener });
+    this.log.info(`listening for ${protocol} on ${bound}`, { protocol, address: bound });
+  }
+
+  private accept(socket: Socket<Session>, protocol: string): void {
+    const limits = this.options.server;
+    if (this.shuttingDown) {
+      socket.terminate();
+      return;
+    }
+    if (this.sessions.size >= limits.maxclients) {
+      counters[Counter.connectionsRejected]++;
+      socket.write("-ERR max number of clients reached\r\n");
+      socket.end();
+      return;
+    }
+    const id = this.nextClientId++;
+    const s = new Session(id, socket, `${socket.remoteAddress}:${socket.remotePort}`, `${socket.localAddress}:${socket.localPort}`, this.shared);
+    socket.data = s;
+    this.sessions.set(id, s);
+    counters[Counter.connectionsAccepted]++;
+    counters[Counter.connectionsActive] = this.sessions.size;
+    socket.setNoDelay(true);
+    if (limits.tcp_keepalive > 0) socket.setKeepAlive(true, limits.tcp_keepalive * 1000);
+    void protocol;
+  }
+
+  /** Close a client: after its pending output unless `abort`. */
+  close(s: Session, abort = false): void {
+    if (s.closed) return;
+    if (!abort && s.outLen > 0) {
+      s.closeAfterReply = true;
+      return;
+    }
+    s.closed = true;
+    this.forget(s);
+    if (abort) s.socket.terminate();
+    else s.socket.end();
+  }
+
+  private forget(s: Session): void {
+    s.closed = true;
+    if (this.sessions.delete(s.id)) counters[Counter.connectionsActive] = this.sessions.size;
+    if (this.shuttingDown && this.sessions.size === 0) this.drained?.();
+  }
+
+  /** Redis's clientsCron: idle timeouts. */
+  private clientCron(): void {
+    this.ops.sample();
+    const timeoutSecs = this.options.server.timeout;
+    if (timeoutSecs <= 0) return;
+    const now = Date.now();
+    for (const s of this.sessions.values()) {
+      if (now - s.lastInteractionMs > timeoutSecs * 1000) {
+        this.log.debug("closing idle client", { id: s.id, addr: s.addr });
+        counters[Counter.clientsClosedIdle]++;
+        this.close(s, true);
+      }
+    }
+  }
+
+  private drained: (() => void) | null = null;
+
+  /**
+   * Graceful shutdown: stop accepting, let every client's pending replies go out, close
+   * clients, and cut whoever is still there when drain_timeout_secs runs out.
+   */
+  stop(reason: string): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      this.shuttingDown = true;
+      this.log.info("shutdown: stop accepting connections", { reason });
+      for (const l of this.listeners) l.listener.stop(false);
+      for (const t of this.timers) clearInterval(t);
+      const waiting = new Promise<void>((resolve) => {
+        this.drained = resolve;
+      });
+      for (const s of [...this.sessions.values()]) this.close(s);
+      if (this.sessions.size > 0) {
+        this.log.info("shutdown: draining clients", { clients: this.sessions.size, timeout_secs: this.options.shutdown.drain_timeout_secs });
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timedOut = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), this.options.shutdown.drain_timeout_secs * 1000);
+        });
+        const cut = await Promise.race([waiting.then(() => false), timedOut]);
+        clearTimeout(timer);
+        if (cut) {
+          this.log.warn("shutdown: drain timeout, closing remaining clients", { clients: this.sessions.size });
+          for (const s of [...this.sessions.values()]) this.close(s, true);
+        }
+      }
+      this.log.info("shutdown: complete");
+      this.onStopped();
+    })();
+    return this.stopping;
+  }
+}
+
+function listenError(error: unknown, address: string, port: number): Error {
+  const e = error as { code?: string; message?: string };
+  const inUse = e?.code === "EADDRINUSE" || /in use/i.test(String(e?.message));
+  const message = inUse
+    ? `Address already in use: ${address} (another process is listening there; find it with: ss -ltnp 'sport = :${port}')`
+    : `Failed to listen on ${address}: ${e?.message ?? String(error)}`;
+  return Object.assign(new Error(message), { code: inUse ? "EADDRINUSE" : e?.code, exitCode: 2 });
+}

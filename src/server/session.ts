@@ -1,0 +1,71 @@
+import type { Socket } from "bun";
+import type { ClientState, Ctx, ServerHooks } from "../commands/index.ts";
+import type { Argv, Reply } from "../protocol/resp/index.ts";
+import type { StoreApi } from "../store/index.ts";
+
+/** Per-server objects every session shares; one thread runs every request to completion. */
+export interface Shared {
+  argv: Argv;
+  reply: Reply;
+  store: StoreApi;
+  hooks: ServerHooks;
+  scratch: { buf: Uint8Array };
+}
+
+/**
+ * One client connection. It is also the command context (Ctx): handlers receive the session
+ * itself, so a request allocates nothing to reach its arguments or reply buffer.
+ */
+export class Session implements Ctx, ClientState {
+  db = 0;
+  proto: 2 | 3 = 2;
+  name = "";
+  libName = "";
+  libVersion = "";
+  closeAfterReply = false;
+  closed = false;
+
+  /** Unparsed input: a partial frame kept between data callbacks. */
+  inBuf: Uint8Array | null = null;
+  inLen = 0;
+  /** Output the socket has not taken yet; flushed on drain. */
+  outBuf: Uint8Array | null = null;
+  outLen = 0;
+
+  readonly createdMs: number;
+  lastInteractionMs: number;
+  /** Command-table index of the last command, -1 before any. */
+  lastCommand = -1;
+  lastSubcommand = -1;
+
+  readonly argv: Argv;
+  readonly reply: Reply;
+  readonly store: StoreApi;
+  readonly server: ServerHooks;
+  readonly client: ClientState = this;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket<Session>,
+    readonly addr: string,
+    readonly laddr: string,
+    private readonly shared: Shared,
+  ) {
+    this.argv = shared.argv;
+    this.reply = shared.reply;
+    this.store = shared.store;
+    this.server = shared.hooks;
+    this.createdMs = Date.now();
+    this.lastInteractionMs = this.createdMs;
+  }
+
+  nowMs(): number {
+    return Date.now();
+  }
+
+  scratch(bytes: number): Uint8Array {
+    const s = this.shared.scratch;
+    if (s.buf.length < bytes) s.buf = new Uint8Array(Math.max(bytes, s.buf.length * 2));
+    return s.buf;
+  }
+}
