@@ -1,4 +1,4 @@
-import type { EvictionPolicy } from "../store/types.ts";
+import type { EvictionPolicy } from "../store/index.ts";
 import type { LogLevel } from "../stdx/index.ts";
 
 /**

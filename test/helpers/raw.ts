@@ -1,0 +1,115 @@
+import type { Socket } from "bun";
+
+/** A raw TCP client: send bytes, read until a predicate holds. For protocol-level tests. */
+export class RawClient {
+  private buf = new Uint8Array(0);
+  private closedFlag = false;
+  private waiters: (() => void)[] = [];
+  private constructor(private socket: Socket<undefined>) {}
+
+  static async connect(port: number, host = "127.0.0.1"): Promise<RawClient> {
+    let client!: RawClient;
+    const socket = await Bun.connect({
+      hostname: host,
+      port,
+      socket: {
+        binaryType: "uint8array",
+        data(_s, chunk: Uint8Array) {
+          const next = new Uint8Array(client.buf.length + chunk.length);
+          next.set(client.buf);
+          next.set(chunk, client.buf.length);
+          client.buf = next;
+          client.wake();
+        },
+        close() {
+          client.closedFlag = true;
+          client.wake();
+        },
+        error() {
+          client.closedFlag = true;
+          client.wake();
+        },
+      },
+    });
+    client = new RawClient(socket);
+    return client;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  write(data: string | Uint8Array): void {
+    this.socket.write(data);
+  }
+
+  /** Wait until at least `n` bytes arrived (or the peer closed); returns and consumes them. */
+  async read(n: number, timeoutMs = 5000): Promise<string> {
+    const bytes = await this.readBytes(n, timeoutMs);
+    return new TextDecoder().decode(bytes);
+  }
+
+  async readBytes(n: number, timeoutMs = 5000): Promise<Uint8Array> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.buf.length < n && !this.closedFlag) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${n} bytes, have ${this.buf.length}: ${JSON.stringify(new TextDecoder().decode(this.buf))}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    const take = Math.min(n, this.buf.length);
+    const out = this.buf.slice(0, take);
+    this.buf = this.buf.slice(take);
+    return out;
+  }
+
+  /** Read exactly the bytes of `expected` and return them as text. */
+  async expect(expected: string, timeoutMs = 5000): Promise<string> {
+    return this.read(new TextEncoder().encode(expected).length, timeoutMs);
+  }
+
+  /** Wait for the server to close the connection. */
+  async waitClosed(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closedFlag && Date.now() < deadline) await Bun.sleep(10);
+    return this.closedFlag;
+  }
+
+  /** Everything received and not yet read. */
+  pending(): string {
+    return new TextDecoder().decode(this.buf);
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}
+
+/** Encode a command as a RESP multibulk frame. */
+export function resp(...args: (string | Uint8Array)[]): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [enc.encode(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const bytes = typeof a === "string" ? enc.encode(a) : a;
+    parts.push(enc.encode(`$${bytes.length}\r\n`), bytes, enc.encode("\r\n"));
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
