@@ -1,1 +1,9 @@
 export { Counter, counters, resetCounters } from "./counters.ts";
+export {
+  registry,
+  metricsContentType,
+  metricsText,
+  registerGauge,
+  registerCounter,
+  unregisterMetric,
+} from "./registry.ts";

@@ -1,0 +1,82 @@
+// The process logger from the [logging] section: stdx's logger to stderr, or appended to
+// logging.file.
+
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { StartupError } from "../config/index.ts";
+import type { Config } from "../config/index.ts";
+import { createLogger, type Logger, type LogLevel, logLevels } from "../stdx/index.ts";
+
+export interface ProcessLogger extends Logger {
+  close(): void;
+}
+
+function openLogFile(path: string): number {
+  try {
+    return openSync(path, "a");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const dir = dirname(path);
+    if (code === "ENOENT") {
+      try {
+        mkdirSync(dir, { recursive: true });
+        return openSync(path, "a");
+      } catch {
+        throw new StartupError(`Cannot open log file ${path}: directory ${dir} does not exist and cannot be created (fix: sudo mkdir -p ${dir} && sudo chown $(id -un) ${dir})`, code);
+      }
+    }
+    if (code === "EACCES" || code === "EPERM") {
+      throw new StartupError(`Cannot open log file ${path}: permission denied (fix: sudo mkdir -p ${dir} && sudo chown $(id -un) ${dir}, or set [logging] file = "" to log to stderr)`, code);
+    }
+    if (code === "EISDIR") throw new StartupError(`Cannot open log file ${path}: it is a directory; give a file path in [logging] file`, code);
+    throw new StartupError(`Cannot open log file ${path}: ${(e as Error).message}`, code);
+  }
+}
+
+function fieldsText(fields?: Record<string, unknown>): string {
+  if (!fields) return "";
+  return " " + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
+}
+
+/** One line per record: "2024-01-01T00:00:00.000Z INFO  message key=value". */
+function prettyFileLogger(level: LogLevel, write: (line: string) => void): Logger {
+  let current = level;
+  const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (logLevels.indexOf(lvl) > logLevels.indexOf(current)) return;
+    write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}${fieldsText(fields)}\n`);
+  };
+  return {
+    error: (m, f) => emit("error", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    info: (m, f) => emit("info", m, f),
+    debug: (m, f) => emit("debug", m, f),
+    setLevel(l) {
+      current = l;
+    },
+    level: () => current,
+  };
+}
+
+/** The logger [logging] asks for. Throws StartupError when the log file cannot be opened. */
+export function createProcessLogger(cfg: Config["logging"]): ProcessLogger {
+  if (cfg.file === "") return { ...createLogger({ level: cfg.level, format: cfg.format }), close() {} };
+  const fd = openLogFile(cfg.file);
+  const write = (line: string) => {
+    try {
+      writeSync(fd, line);
+    } catch {
+      // A full disk must not take the cache down with it; the record is lost.
+    }
+  };
+  const log = cfg.format === "json" ? createLogger({ level: cfg.level, format: "json", write }) : prettyFileLogger(cfg.level, write);
+  return {
+    ...log,
+    close() {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    },
+  };
+}

@@ -1,0 +1,246 @@
+#!/usr/bin/env bun
+// crucible-server: the composition root. Parses the command line (citty), loads the
+// configuration, sets up logging, and starts the admin endpoint and the server.
+//
+//   crucible-server [CONFIG] [--bind HOST] [--port N] [--set section.key=value]...
+//                   [--dump-config] [--test-config]
+//   crucible-server init [--output FILE] [--force]
+//   crucible-server doctor [CONFIG] [--set ...]
+//   crucible-server version | --version
+//
+// Exit codes: 0 ok; 1 doctor found a problem, or an unexpected failure; 2 configuration,
+// usage or start-up error (bad config, address in use, log file not writable).
+
+import { existsSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
+import pkg from "../../package.json" with { type: "json" };
+import {
+  applyListenFlags,
+  type Config,
+  ConfigError,
+  configTemplate,
+  configToToml,
+  loadConfig,
+  type LoadResult,
+  validateValue,
+} from "../config/index.ts";
+import { type OptionSpec, preprocess, UsageError } from "./args.ts";
+import { formatChecks, runChecks } from "./doctor.ts";
+import { createProcessLogger } from "./logger.ts";
+
+export const VERSION: string = pkg.version;
+
+const configArgs = {
+  config: { type: "positional", required: false, description: "Config file (default: ./crucible.toml when present, else built-in defaults)", valueHint: "CONFIG" },
+  "config-file": { type: "string", alias: "c", description: "Config file (same as the CONFIG argument)", valueHint: "FILE" },
+  bind: { type: "string", description: "Listen host for the first RESP listener (e.g. 0.0.0.0)", valueHint: "HOST" },
+  port: { type: "string", description: "Listen port for the first RESP listener", valueHint: "N" },
+  set: { type: "string", description: "Override one key, repeatable: --set cache.heap_size=1GB", valueHint: "section.key=value" },
+} as const;
+
+const configOptions: OptionSpec[] = [
+  { names: ["config-file", "config", "c"], takesValue: true },
+  { names: ["bind"], takesValue: true },
+  { names: ["port", "p"], takesValue: true },
+];
+const helpOption: OptionSpec = { names: ["help", "h"], takesValue: false };
+
+interface CommonArgs {
+  config?: string;
+  "config-file"?: string;
+  bind?: string;
+  port?: string;
+}
+
+/** Per-process inputs, injectable for tests of the pure parts. */
+interface Env {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  sets: string[];
+}
+
+function resolveConfig(args: CommonArgs, ctx: Env): LoadResult {
+  const flagPath = args["config-file"] ?? (args as Record<string, unknown>)["c"] as string | undefined;
+  if (args.config !== undefined && flagPath !== undefined && args.config !== flagPath) {
+    throw new UsageError(`Two config files given (${args.config} and --config ${flagPath}); give one`, false);
+  }
+  const result = loadConfig({ path: args.config ?? flagPath, cwd: ctx.cwd, overrides: ctx.sets, env: ctx.env });
+  applyListenFlags(result.config, { bind: args.bind, port: args.port });
+  return result;
+}
+
+function out(text: string): void {
+  process.stdout.write(text);
+}
+
+async function runServer(config: Config, source: string): Promise<void> {
+  const log = createProcessLogger(config.logging);
+  log.info(`crucible-server ${VERSION} starting`, { pid: process.pid, config: source });
+  log.info(`using config: ${source}`);
+  if (config.io_engine === "auto") log.debug("io_engine auto: using Bun's socket layer (the io_uring engine is not built yet)");
+
+  // Loaded here, not at the top: --dump-config, --test-config, init and doctor must not pay
+  // for (or depend on) the server and the metrics registry.
+  const { startAdmin } = await import("../admin/index.ts");
+  const { startServer } = await import("../server/index.ts");
+
+  let running: Awaited<ReturnType<typeof startServer>> | undefined;
+  let admin: ReturnType<typeof startAdmin> | undefined;
+  if (config.metrics.address !== "") {
+    admin = startAdmin(config.metrics.address, { ready: () => running?.ready() ?? false });
+    log.info(`metrics on http://${admin.address}/metrics`, { address: admin.address });
+  }
+  try {
+    running = await startServer(config, log, source, {
+      validate: (section, key, raw) => {
+        try {
+          return { ok: true, value: validateValue(section, key, raw) };
+        } catch (e) {
+          return { ok: false, error: (e as Error).message };
+        }
+      },
+      onStopped: () => {
+        admin?.stop();
+        log.close();
+        process.exit(0);
+      },
+    });
+  } catch (e) {
+    admin?.stop();
+    throw e;
+  }
+}
+
+const serverCommand = defineCommand({
+  meta: { name: "crucible-server", version: VERSION, description: "Crucible: a Redis-compatible cache server" },
+  args: {
+    ...configArgs,
+    "dump-config": { type: "boolean", description: "Print the effective configuration as TOML and exit" },
+    "test-config": { type: "boolean", description: "Check the configuration and exit" },
+  },
+  async run({ args }) {
+    const ctx = currentEnv;
+    const { config, source } = resolveConfig(args as CommonArgs, ctx);
+    if (args["dump-config"]) {
+      out(configToToml(config, { source }));
+      return;
+    }
+    if (args["test-config"]) {
+      out(`configuration OK: ${source}\n`);
+      return;
+    }
+    await runServer(config, source);
+  },
+});
+
+const initCommand = defineCommand({
+  meta: { name: "init", description: "Write a config file with every key, its default and what it does" },
+  args: {
+    output: { type: "string", alias: "o", description: "File to write (default: print to stdout)", valueHint: "FILE" },
+    force: { type: "boolean", description: "Overwrite the file if it exists" },
+  },
+  run({ args }) {
+    const text = configTemplate();
+    if (!args.output) {
+      out(text);
+      return;
+    }
+    const path = resolve(currentEnv.cwd, args.output);
+    if (existsSync(path) && !args.force) {
+      throw new UsageError(`${args.output} already exists; not overwriting it (use --force to replace it)`, false);
+    }
+    try {
+      writeFileSync(path, text);
+    } catch (e) {
+      throw new UsageError(`Cannot write ${args.output}: ${(e as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (e as Error).message}`, false);
+    }
+    out(`wrote ${args.output}\nstart with: crucible-server ${args.output}\n`);
+  },
+});
+
+const doctorCommand = defineCommand({
+  meta: { name: "doctor", description: "Check this host against the configuration: config source, OS, open-file limit, ports, memory" },
+  args: { ...configArgs },
+  run({ args }) {
+    const { config, source } = resolveConfig(args as CommonArgs, currentEnv);
+    const { text, problems } = formatChecks(runChecks(config, source));
+    out(`crucible-server ${VERSION} doctor\n\n${text}`);
+    if (problems > 0) process.exitCode = 1;
+  },
+});
+
+const versionCommand = defineCommand({
+  meta: { name: "version", description: "Print the version" },
+  run() {
+    out(`crucible-server ${VERSION} (bun ${Bun.version})\n`);
+  },
+});
+
+const subCommands: Record<string, { def: CommandDef<any>; options: OptionSpec[] }> = {
+  init: { def: initCommand, options: [{ names: ["output", "o"], takesValue: true }, { names: ["force", "f"], takesValue: false }] },
+  doctor: { def: doctorCommand, options: configOptions },
+  version: { def: versionCommand, options: [] },
+};
+
+/** Only for the usage text: citty cannot mix a positional CONFIG with subcommands. */
+const usageCommand = defineCommand({
+  ...serverCommand,
+  subCommands: { init: initCommand, doctor: doctorCommand, version: versionCommand },
+});
+
+let currentEnv: Env = { cwd: process.cwd(), env: process.env, sets: [] };
+
+/** Print an error the way operators see it; returns the exit code. */
+export function reportError(e: unknown): number {
+  const err = e as { message?: string; code?: string; exitCode?: number };
+  if (e instanceof ConfigError || e instanceof UsageError || err?.exitCode === 2 || err?.code === "EADDRINUSE") {
+    process.stderr.write(`Error: ${err.message}\n`);
+    if (e instanceof UsageError && e.showHelp) process.stderr.write("Run crucible-server --help for usage.\n");
+    return 2;
+  }
+  process.stderr.write(`Error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const sub = subCommands[argv[0] ?? ""];
+    const def = sub?.def ?? serverCommand;
+    const rawArgs = sub ? argv.slice(1) : argv;
+    if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
+      out((await renderUsage(sub ? sub.def : usageCommand, sub ? usageCommand : undefined)) + "\n");
+      return 0;
+    }
+    if (!sub && (rawArgs.includes("--version") || rawArgs.includes("-V") || rawArgs.includes("-v"))) {
+      await runCommand(versionCommand, { rawArgs: [] });
+      return 0;
+    }
+    const options = sub
+      ? [...sub.options, helpOption]
+      : [...configOptions, { names: ["dump-config"], takesValue: false }, { names: ["test-config"], takesValue: false }, helpOption];
+    const { rest, sets } = preprocess(rawArgs, options);
+    if (sets.length > 0 && sub && sub.def !== doctorCommand) throw new UsageError(`--set is not an option of ${argv[0]}`);
+    const positionals = rest.filter((a, i) => !a.startsWith("-") && !(i > 0 && /^--?(config-file|config|c|bind|port|p|output|o)$/.test(rest[i - 1]!)));
+    const maxPositionals = sub && sub.def !== doctorCommand ? 0 : 1;
+    if (positionals.length > maxPositionals) {
+      throw new UsageError(
+        maxPositionals === 0 ? `Unexpected argument ${positionals[0]}` : `Unexpected argument ${positionals[1]}: only one config file may be given`,
+      );
+    }
+    currentEnv = { cwd: process.cwd(), env: process.env, sets };
+    // -p and --config are accepted as the guides write them; citty knows the long names.
+    const normalized = rest.map((a) => (a === "-p" ? "--port" : a === "--config" ? "--config-file" : a.startsWith("--config=") ? a.replace("--config=", "--config-file=") : a));
+    await runCommand(def, { rawArgs: normalized });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+if (import.meta.main) {
+  const code = await main(process.argv.slice(2));
+  // A running server keeps the process alive; everything else exits with its code.
+  if (code !== 0) process.exit(code);
+  process.exitCode = code;
+}

@@ -1,0 +1,38 @@
+// Crucible's configuration: one schema, TOML loading, overrides, validation and printing.
+export { ConfigError, StartupError, addressInUseMessage } from "./errors.ts";
+export {
+  type Config,
+  type ListenerConfig,
+  type KeyDef,
+  type KeyType,
+  type SectionDef,
+  type SectionName,
+  type EvictionPolicy,
+  schema,
+  sections,
+  notYetSections,
+  evictionPolicies,
+  findKey,
+  findKeyByRedisName,
+  keysOf,
+  dotted,
+} from "./schema.ts";
+export {
+  type LoadOptions,
+  type LoadResult,
+  defaultConfig,
+  loadConfig,
+  parseConfigText,
+  configFromDocument,
+  checkConsistency,
+  applyOverride,
+  applyListenFlags,
+  validateValue,
+  describeAllowed,
+  parseLogEnv,
+  findKeyLine,
+  builtInDefaults,
+  defaultConfigFile,
+} from "./load.ts";
+export { configToToml, configTemplate } from "./print.ts";
+export { parseSize, formatSize, parseDurationSecs, parseAddress, formatAddress, parseCpuList, type HostPort } from "./units.ts";

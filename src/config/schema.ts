@@ -1,0 +1,303 @@
+// The one schema: every config key with its section, type, default, bounds, unit and doc.
+// Loading, validation, `--set`, CONFIG SET, `--dump-config`, `init` and
+// config/example.toml are all driven from this table.
+
+import type { LogFormat, LogLevel } from "../stdx/index.ts";
+import { logLevels } from "../stdx/index.ts";
+
+// The store's eviction policies. This duplicates `EvictionPolicies` in src/store/types.ts
+// on purpose: config sits below store in the layering (DESIGN.md) and may not import it.
+// A unit test checks the two lists are equal.
+export const evictionPolicies = ["fifo", "random", "s3fifo", "noeviction"] as const;
+export type EvictionPolicy = (typeof evictionPolicies)[number];
+
+export const ioEngines = ["auto", "bun", "uring"] as const;
+export const hugepageModes = ["none", "2mb", "1gb"] as const;
+export const listenerProtocols = ["resp", "memcache"] as const;
+export const logFormats = ["pretty", "json"] as const;
+
+export interface ListenerConfig {
+  protocol: (typeof listenerProtocols)[number];
+  /** "host:port"; port 0 lets the OS pick. */
+  address: string;
+}
+
+/** The effective configuration: the TOML file's shape, sizes in bytes, durations in seconds. */
+export interface Config {
+  io_engine: (typeof ioEngines)[number];
+  workers: {
+    threads: number;
+    /** "" = not pinned. */
+    cpu_affinity: string;
+  };
+  cache: {
+    heap_size: number;
+    segment_size: number;
+    hashtable_power: number;
+    max_value_size: number;
+    eviction: EvictionPolicy;
+    hugepage: (typeof hugepageModes)[number];
+    /** -1 = no binding. */
+    numa_node: number;
+  };
+  listener: ListenerConfig[];
+  metrics: {
+    /** "" = no metrics listener. */
+    address: string;
+  };
+  logging: {
+    level: LogLevel;
+    format: LogFormat;
+    /** "" = stderr. */
+    file: string;
+  };
+  shutdown: {
+    drain_timeout_secs: number;
+  };
+  server: {
+    maxclients: number;
+    /** Idle seconds before a client is closed; 0 = never. */
+    timeout: number;
+    /** Seconds; 0 = off. */
+    tcp_keepalive: number;
+    databases: number;
+    proto_max_bulk_len: number;
+    client_query_buffer_limit: number;
+    /** Bytes of pending output a normal client may hold; 0 = unlimited. */
+    client_output_buffer_limit: number;
+  };
+}
+
+export type SectionName = "" | "workers" | "cache" | "listener" | "metrics" | "logging" | "shutdown" | "server";
+
+export type KeyType = "enum" | "int" | "size" | "duration" | "address" | "cpulist" | "path";
+
+export interface KeyDef {
+  /** "" for top-level keys. */
+  section: SectionName;
+  name: string;
+  type: KeyType;
+  /** In the Config's units: bytes for sizes, seconds for durations. */
+  default: string | number;
+  /** Inclusive bounds for int/size/duration, in bytes or seconds. */
+  min?: number;
+  max?: number;
+  /** 0 is accepted below `min` and means this (e.g. "unlimited"). */
+  zeroMeans?: string;
+  /** Allowed values of an enum. */
+  values?: readonly string[];
+  /** A value outside bounds but with a meaning, e.g. numa_node = -1. */
+  sentinel?: { value: number; means: string };
+  unit?: string;
+  doc: string;
+  /**
+   * The capability behind this key is not built yet. A string: any value but the default
+   * is refused with this reason. A function: returns the reason a given value is refused.
+   */
+  notYet?: string | ((value: string | number) => string | undefined);
+  /** For a function `notYet`: which values are refused, in words, for the docs. */
+  notYetDoc?: string;
+  /** CONFIG SET may change it on a running server. */
+  runtime?: boolean;
+  /** The name redis-cli's CONFIG GET/SET uses for it, where Redis has one. */
+  redisName?: string;
+}
+
+export interface SectionDef {
+  name: SectionName;
+  /** An array of tables ([[listener]]). */
+  array?: boolean;
+  doc: string;
+}
+
+export const sections: readonly SectionDef[] = [
+  { name: "", doc: "Top-level settings." },
+  { name: "workers", doc: "Worker threads that run the event loops." },
+  { name: "cache", doc: "The keyspace: memory, segments, hashtable and eviction." },
+  { name: "listener", array: true, doc: "One [[listener]] table per listening socket. Repeat the table for more." },
+  { name: "metrics", doc: "Prometheus /metrics, /health and /ready on a separate HTTP port." },
+  { name: "logging", doc: "Log level, format and destination. CRUCIBLE_LOG=debug overrides the level." },
+  { name: "shutdown", doc: "Graceful shutdown on SIGTERM/SIGINT: stop accepting, drain, exit." },
+  { name: "server", doc: "Client limits and connection handling (Redis-compatible names)." },
+];
+
+const KB = 1024;
+const MB = 1024 * KB;
+const GB = 1024 * MB;
+const TB = 1024 * GB;
+/** Redis's upper bound for second-valued settings (INT_MAX). */
+const SECS_MAX = 2 ** 31 - 1;
+
+export const schema: readonly KeyDef[] = [
+  {
+    section: "", name: "io_engine", type: "enum", values: ioEngines, default: "auto",
+    doc: "Network I/O backend: \"auto\" picks the best available (currently Bun's socket layer), \"bun\" forces Bun's socket layer, \"uring\" the io_uring backend.",
+    notYetDoc: "\"uring\" is not built yet and is refused.",
+    notYet: (v) => (v === "uring" ? "the io_uring network engine is not built yet; use io_engine = \"auto\" or \"bun\"" : undefined),
+  },
+
+  {
+    section: "workers", name: "threads", type: "int", default: 1, min: 1, max: 1024, unit: "threads",
+    doc: "Number of worker threads.",
+    notYetDoc: "More than 1 is not built yet and is refused.",
+    notYet: (v) => (Number(v) > 1 ? "multi-threaded workers are not built yet; use threads = 1" : undefined),
+  },
+  {
+    section: "workers", name: "cpu_affinity", type: "cpulist", default: "",
+    doc: "CPUs to pin workers to, e.g. \"0-3\" or \"0,2,4\". Empty = not pinned.",
+    notYet: "CPU pinning (workers.cpu_affinity) is not built yet; remove the key or set it to \"\"",
+  },
+
+  {
+    section: "cache", name: "heap_size", type: "size", default: 64 * MB, min: 1 * MB, max: 1 * TB, unit: "bytes",
+    doc: "Memory for keys and values (all segments). Size string: \"64MB\", \"16GB\".", redisName: "maxmemory",
+  },
+  {
+    section: "cache", name: "segment_size", type: "size", default: 1 * MB, min: 64 * KB, max: 64 * MB, unit: "bytes",
+    doc: "Size of one log segment; eviction and expiry reclaim whole segments.",
+  },
+  {
+    section: "cache", name: "hashtable_power", type: "int", default: 16, min: 8, max: 40,
+    doc: "The hashtable has 2^hashtable_power buckets; size it for ~50% load (1M items -> 21, 10M -> 24, 100M -> 28).",
+  },
+  {
+    section: "cache", name: "max_value_size", type: "size", default: 1 * MB, min: 1, max: 512 * MB, unit: "bytes",
+    doc: "Largest value a SET may store; larger values are refused.",
+  },
+  {
+    section: "cache", name: "eviction", type: "enum", values: evictionPolicies, default: "s3fifo",
+    doc: "What to evict when the heap is full: \"s3fifo\", \"fifo\", \"random\" (whole segments), or \"noeviction\" (writes fail with -OOM).",
+  },
+  {
+    section: "cache", name: "hugepage", type: "enum", values: hugepageModes, default: "none",
+    doc: "Back the heap with hugepages: \"none\", \"2mb\" or \"1gb\" (allocate them first: echo N > /proc/sys/vm/nr_hugepages).",
+    notYetDoc: "\"2mb\" and \"1gb\" are not built yet and are refused.",
+    notYet: (v) => (v !== "none" ? `hugepage-backed memory is not built yet; use hugepage = "none"` : undefined),
+  },
+  {
+    section: "cache", name: "numa_node", type: "int", default: -1, min: 0, max: 1023, sentinel: { value: -1, means: "no binding" },
+    doc: "NUMA node to bind the heap to (see numactl --hardware); -1 = no binding.",
+    notYet: "NUMA placement (cache.numa_node) is not built yet; remove the key or set it to -1",
+  },
+
+  {
+    section: "listener", name: "protocol", type: "enum", values: listenerProtocols, default: "resp",
+    doc: "Wire protocol on this socket: \"resp\" (Redis) or \"memcache\".",
+    notYetDoc: "\"memcache\" is not built yet and is refused.",
+    notYet: (v) => (v === "memcache" ? "the memcache protocol listener is not built yet; use protocol = \"resp\"" : undefined),
+  },
+  {
+    section: "listener", name: "address", type: "address", default: "127.0.0.1:6379",
+    doc: "host:port to listen on. \"0.0.0.0:6379\" accepts remote clients; port 0 picks a free port.",
+  },
+
+  {
+    section: "metrics", name: "address", type: "address", default: "127.0.0.1:9090", zeroMeans: "disabled",
+    doc: "host:port of the HTTP endpoint serving /metrics, /health and /ready. \"\" disables it.",
+  },
+
+  {
+    section: "logging", name: "level", type: "enum", values: logLevels, default: "info", runtime: true, redisName: "loglevel",
+    doc: "error, warn, info, debug or trace. CRUCIBLE_LOG=debug overrides it.",
+  },
+  {
+    section: "logging", name: "format", type: "enum", values: logFormats, default: "pretty",
+    doc: "\"pretty\" for people, \"json\" (one object per line) for log shippers and jq.",
+  },
+  {
+    section: "logging", name: "file", type: "path", default: "", redisName: "logfile",
+    doc: "Append logs to this file instead of stderr. \"\" = stderr.",
+  },
+
+  {
+    section: "shutdown", name: "drain_timeout_secs", type: "duration", default: 30, min: 0, max: 3600, unit: "seconds",
+    doc: "On SIGTERM/SIGINT, how long to let open connections finish before closing them (\"30s\", \"2m\" or seconds).",
+  },
+
+  {
+    section: "server", name: "maxclients", type: "int", default: 10000, min: 1, max: 1_000_000, unit: "connections", runtime: true, redisName: "maxclients",
+    doc: "Most simultaneous clients; more are refused with \"ERR max number of clients reached\". Needs an open-file limit (ulimit -n) above it.",
+  },
+  {
+    section: "server", name: "timeout", type: "duration", default: 0, min: 0, max: SECS_MAX, unit: "seconds", zeroMeans: "never", runtime: true, redisName: "timeout",
+    doc: "Close a client idle this long (seconds or \"5m\"); 0 = never.",
+  },
+  {
+    section: "server", name: "tcp_keepalive", type: "duration", default: 300, min: 0, max: SECS_MAX, unit: "seconds", zeroMeans: "off", runtime: true, redisName: "tcp-keepalive",
+    doc: "TCP keepalive interval on client sockets (seconds); 0 = off.",
+  },
+  {
+    section: "server", name: "databases", type: "int", default: 16, min: 1, max: 64, redisName: "databases",
+    doc: "Number of databases SELECT can choose from.",
+  },
+  {
+    section: "server", name: "proto_max_bulk_len", type: "size", default: 512 * MB, min: 1 * MB, max: 2 * GB, unit: "bytes", runtime: true, redisName: "proto-max-bulk-len",
+    doc: "Largest bulk string a client may send in one request.",
+  },
+  {
+    section: "server", name: "client_query_buffer_limit", type: "size", default: 1 * GB, min: 1 * MB, max: 4 * GB, unit: "bytes", runtime: true, redisName: "client-query-buffer-limit",
+    doc: "Most unparsed input buffered for one client; a client exceeding it is closed.",
+  },
+  {
+    section: "server", name: "client_output_buffer_limit", type: "size", default: 256 * MB, min: 16 * KB, max: 1 * TB, unit: "bytes", zeroMeans: "unlimited", runtime: true,
+    doc: "Hard limit on a normal client's pending output; a client exceeding it is closed. 0 = unlimited.",
+  },
+];
+
+/**
+ * Sections the guides name for capabilities Crucible does not have yet: refused with a
+ * clear "not supported yet", never "unknown section".
+ */
+export const notYetSections: Record<string, string> = {
+  uring: "io_uring tuning ([uring]) is not supported yet: the io_uring network engine is not built yet",
+  persistence: "persistence ([persistence]: AOF and snapshots) is not supported yet",
+  storage: "persistence ([storage]: data directory, AOF and snapshots) is not supported yet",
+  replication: "replication ([replication]) is not supported yet",
+  tls: "TLS ([tls]) is not supported yet",
+  auth: "authentication ([auth]: requirepass, ACL users) is not supported yet",
+  cluster: "cluster mode ([cluster]) is not supported yet",
+};
+
+/**
+ * Keys the guides (written for sibling servers) use under other names or for features not
+ * built: a pointed hint instead of a bare "unknown key".
+ */
+export const keyHints: Record<string, string> = {
+  "server.bind": "the listen address is set per socket: [[listener]] address = \"0.0.0.0:6379\" (or --bind HOST)",
+  "server.port": "the listen port is part of [[listener]] address = \"127.0.0.1:6379\" (or --port N)",
+  "server.client_timeout": "use [server] timeout = SECONDS (0 = never)",
+  "server.tcp_fast_open": "TCP Fast Open is not supported yet",
+  "server.requirepass": "authentication (requirepass) is not supported yet",
+  "server.data_dir": "persistence (data_dir) is not supported yet",
+  "logging.log_file": "use [logging] file = \"/var/log/crucible/crucible.log\"",
+  "logging.log_rotation": "log rotation is not supported yet; rotate with logrotate's copytruncate",
+  "logging.max_log_size": "log rotation is not supported yet; rotate with logrotate's copytruncate",
+  "logging.max_log_files": "log rotation is not supported yet; rotate with logrotate's copytruncate",
+  "cache.maxmemory": "use [cache] heap_size = \"1GB\"",
+  "cache.maxmemory_policy": "use [cache] eviction = \"s3fifo\" | \"fifo\" | \"random\" | \"noeviction\"",
+  "metrics.port": "the metrics port is part of [metrics] address = \"127.0.0.1:9090\"",
+  "metrics.bind": "use [metrics] address = \"0.0.0.0:9090\"",
+};
+
+export function sectionDef(name: string): SectionDef | undefined {
+  return sections.find((s) => s.name === name);
+}
+
+export function keysOf(section: string): KeyDef[] {
+  return schema.filter((k) => k.section === section);
+}
+
+export function findKey(section: string, name: string): KeyDef | undefined {
+  return schema.find((k) => k.section === section && k.name === name);
+}
+
+/** The key CONFIG GET/SET knows by its Redis name ("maxclients", "loglevel"), or by "section.key". */
+export function findKeyByRedisName(name: string): KeyDef | undefined {
+  const lower = name.toLowerCase();
+  return schema.find((k) => k.redisName === lower || dotted(k) === lower);
+}
+
+/** "cache.heap_size", or "io_engine" for a top-level key. */
+export function dotted(k: { section: string; name: string }): string {
+  return k.section === "" ? k.name : `${k.section}.${k.name}`;
+}
