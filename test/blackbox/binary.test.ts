@@ -1,0 +1,31 @@
+import { describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { RawClient } from "../helpers/raw.ts";
+import { ROOT, startServer, tempDir } from "../helpers/server.ts";
+
+describe("compiled binary", () => {
+  test("npm run build's dist/crucible-server, copied elsewhere, serves PING", async () => {
+    const binary = join(ROOT, "dist", "crucible-server");
+    const build = Bun.spawnSync([process.execPath, join(ROOT, "scripts", "build.ts")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    expect(build.exitCode).toBe(0);
+    expect(existsSync(binary)).toBe(true);
+    const dir = tempDir();
+    try {
+      const copy = join(dir.path, "crucible-server");
+      copyFileSync(binary, copy);
+      Bun.spawnSync(["chmod", "+x", copy]);
+      const version = Bun.spawnSync([copy, "--version"], { cwd: dir.path, stdout: "pipe" });
+      expect(version.exitCode).toBe(0);
+      const server = await startServer({ command: [copy], cwd: dir.path });
+      const c = await RawClient.connect(server.port);
+      expect(await c.call("PING")).toBe("PONG");
+      expect(await c.call("SET", "k", "v")).toBe("OK");
+      expect(await c.call("GET", "k")).toBe("v");
+      c.close();
+      expect(await server.stop()).toBe(0);
+    } finally {
+      dir.cleanup();
+    }
+  }, 120_000);
+});
