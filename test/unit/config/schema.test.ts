@@ -1,0 +1,124 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  configTemplate,
+  configToToml,
+  defaultConfig,
+  dotted,
+  evictionPolicies,
+  findKey,
+  findKeyByRedisName,
+  keysOf,
+  parseConfigText,
+  schema,
+  sections,
+  validateValue,
+} from "../../../src/config/index.ts";
+import { EvictionPolicies } from "../../../src/store/types.ts";
+
+const ROOT = join(import.meta.dir, "..", "..", "..");
+
+describe("schema", () => {
+  test("every key has a doc, a known section and a unique name", () => {
+    const names = new Set<string>();
+    for (const k of schema) {
+      expect(k.doc.length).toBeGreaterThan(10);
+      expect(sections.some((s) => s.name === k.section)).toBe(true);
+      expect(names.has(dotted(k))).toBe(false);
+      names.add(dotted(k));
+    }
+  });
+
+  test("every default is a valid value of its key", () => {
+    for (const k of schema) expect(validateValue(k.section, k.name, k.default)).toBe(k.default);
+  });
+
+  test("the Config shape mirrors the schema", () => {
+    const cfg = defaultConfig() as unknown as Record<string, unknown>;
+    for (const s of sections) {
+      if (s.name === "") continue;
+      const table = (s.array ? (cfg[s.name] as unknown[])[0] : cfg[s.name]) as Record<string, unknown>;
+      expect(Object.keys(table).sort()).toEqual(keysOf(s.name).map((k) => k.name).sort());
+    }
+    const top = Object.keys(cfg).filter((k) => !sections.some((s) => s.name === k));
+    expect(top.sort()).toEqual(keysOf("").map((k) => k.name).sort());
+  });
+
+  test("the documented keys and defaults", () => {
+    const cfg = defaultConfig();
+    expect(cfg.io_engine).toBe("auto");
+    expect(cfg.workers).toEqual({ threads: 1, cpu_affinity: "" });
+    expect(cfg.cache.heap_size).toBe(64 * 1024 * 1024);
+    expect(cfg.cache.segment_size).toBe(1024 * 1024);
+    expect(cfg.cache.hashtable_power).toBe(16);
+    expect(cfg.cache.max_value_size).toBe(1024 * 1024);
+    expect(cfg.cache.hugepage).toBe("none");
+    expect(cfg.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:6379" }]);
+    expect(cfg.metrics.address).toBe("127.0.0.1:9090");
+    expect(cfg.logging).toEqual({ level: "info", format: "pretty", file: "" });
+    expect(cfg.shutdown.drain_timeout_secs).toBe(30);
+    expect(cfg.server).toEqual({
+      maxclients: 10000,
+      timeout: 0,
+      tcp_keepalive: 300,
+      databases: 16,
+      proto_max_bulk_len: 512 * 1024 * 1024,
+      client_query_buffer_limit: 1024 ** 3,
+      client_output_buffer_limit: 256 * 1024 * 1024,
+    });
+  });
+
+  test("defaultConfig returns a fresh object each time", () => {
+    const a = defaultConfig();
+    a.listener[0]!.address = "0.0.0.0:1";
+    expect(defaultConfig().listener[0]!.address).toBe("127.0.0.1:6379");
+  });
+
+  test("the eviction list matches the store's (duplicated because of layering)", () => {
+    expect([...evictionPolicies]).toEqual([...EvictionPolicies]);
+    expect(evictionPolicies).toContain(defaultConfig().cache.eviction);
+    expect(defaultConfig().cache.eviction).not.toBe("noeviction");
+  });
+
+  test("Redis names for CONFIG GET/SET", () => {
+    expect(dotted(findKeyByRedisName("maxclients")!)).toBe("server.maxclients");
+    expect(dotted(findKeyByRedisName("LOGLEVEL")!)).toBe("logging.level");
+    expect(dotted(findKeyByRedisName("tcp-keepalive")!)).toBe("server.tcp_keepalive");
+    expect(dotted(findKeyByRedisName("cache.heap_size")!)).toBe("cache.heap_size");
+    expect(findKeyByRedisName("nonsense")).toBeUndefined();
+    expect(findKey("server", "maxclients")!.runtime).toBe(true);
+  });
+});
+
+describe("template and example.toml", () => {
+  test("config/example.toml is exactly what init writes (regenerate: crucible-server init -o config/example.toml --force)", () => {
+    expect(readFileSync(join(ROOT, "config", "example.toml"), "utf8")).toBe(configTemplate());
+  });
+
+  test("the template loads to the defaults", () => {
+    expect(parseConfigText(configTemplate(), "template")).toEqual(defaultConfig());
+  });
+
+  test("the template documents every key and every section", () => {
+    const t = configTemplate();
+    for (const s of sections) if (s.name) expect(t).toContain(s.array ? `[[${s.name}]]` : `[${s.name}]`);
+    for (const k of schema) {
+      expect(t).toMatch(new RegExp(`^${k.name} = `, "m"));
+      expect(t).toContain(k.doc.split(" ").slice(0, 3).join(" "));
+    }
+    for (const s of ["uring", "persistence", "replication", "tls", "auth"]) expect(t).toContain(`[${s}]`);
+  });
+
+  test("configToToml round-trips non-default values", () => {
+    const cfg = defaultConfig();
+    cfg.cache.heap_size = 3 * 1024 ** 3 + 4096;
+    cfg.cache.eviction = "noeviction";
+    cfg.server.client_output_buffer_limit = 0;
+    cfg.server.timeout = 90;
+    cfg.metrics.address = "";
+    cfg.logging.file = '/tmp/odd "name"\\x.log';
+    cfg.listener.push({ protocol: "resp", address: "[::1]:7000" });
+    expect(parseConfigText(configToToml(cfg), "dump")).toEqual(cfg);
+  });
+});
