@@ -82,16 +82,17 @@ async function runServer(config: Config, source: string): Promise<void> {
 
   // Loaded here, not at the top: --dump-config, --test-config, init and doctor must not pay
   // for (or depend on) the server and the metrics registry.
+  // The admin endpoint starts first so /health answers and /ready says 503 until the
+  // listeners are up.
   const { startAdmin } = await import("../admin/index.ts");
-  const { startServer } = await import("../server/index.ts");
-
-  let running: Awaited<ReturnType<typeof startServer>> | undefined;
+  let running: { ready(): boolean } | undefined;
   let admin: ReturnType<typeof startAdmin> | undefined;
   if (config.metrics.address !== "") {
     admin = startAdmin(config.metrics.address, { ready: () => running?.ready() ?? false });
     log.info(`metrics on http://${admin.address}/metrics`, { address: admin.address });
   }
   try {
+    const { startServer } = await import("../server/index.ts");
     running = await startServer(config, log, source, {
       validate: (section, key, raw) => {
         try {
