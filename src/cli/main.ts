@@ -53,11 +53,44 @@ interface CommonArgs {
   port?: string;
 }
 
-/** Per-process inputs, injectable for tests of the pure parts. */
+type StartServer = (typeof import("../server/index.ts"))["startServer"];
+
+/** What one run of the command line works with; tests hand in their own. */
+export interface MainDeps {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** Loads the server module; tests hand in a stand-in. */
+  loadServer?: () => Promise<{ startServer: StartServer }>;
+  /** Called when a started server has stopped; the default exits the process. */
+  exit?: (code: number) => void;
+}
+
 interface Env {
   cwd: string;
   env: Record<string, string | undefined>;
   sets: string[];
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  loadServer: () => Promise<{ startServer: StartServer }>;
+  exit: (code: number) => void;
+  exitCode: number;
+}
+
+function defaultEnv(): Env {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    sets: [],
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    // Loaded only when the server runs: --dump-config, --test-config, init and doctor must
+    // not pay for (or depend on) the server, the store and the metrics registry.
+    loadServer: () => import("../server/index.ts"),
+    exit: (code) => process.exit(code),
+    exitCode: 0,
+  };
 }
 
 function resolveConfig(args: CommonArgs, ctx: Env): LoadResult {
@@ -71,17 +104,16 @@ function resolveConfig(args: CommonArgs, ctx: Env): LoadResult {
 }
 
 function out(text: string): void {
-  process.stdout.write(text);
+  currentEnv.stdout(text);
 }
 
 async function runServer(config: Config, source: string): Promise<void> {
+  const env = currentEnv;
   const log = createProcessLogger(config.logging);
   log.info(`crucible-server ${VERSION} starting`, { pid: process.pid, config: source });
   log.info(`using config: ${source}`);
   if (config.io_engine === "auto") log.debug("io_engine auto: using Bun's socket layer (the io_uring engine is not built yet)");
 
-  // Loaded here, not at the top: --dump-config, --test-config, init and doctor must not pay
-  // for (or depend on) the server and the metrics registry.
   // The admin endpoint starts first so /health answers and /ready says 503 until the
   // listeners are up.
   const { startAdmin } = await import("../admin/index.ts");
@@ -92,7 +124,7 @@ async function runServer(config: Config, source: string): Promise<void> {
     log.info(`metrics on http://${admin.address}/metrics`, { address: admin.address });
   }
   try {
-    const { startServer } = await import("../server/index.ts");
+    const { startServer } = await currentEnv.loadServer();
     running = await startServer(config, log, source, {
       validate: (section, key, raw) => {
         try {
@@ -104,7 +136,7 @@ async function runServer(config: Config, source: string): Promise<void> {
       onStopped: () => {
         admin?.stop();
         log.close();
-        process.exit(0);
+        env.exit(0);
       },
     });
   } catch (e) {
@@ -167,7 +199,7 @@ const doctorCommand = defineCommand({
     const { config, source } = resolveConfig(args as CommonArgs, currentEnv);
     const { text, problems } = formatChecks(runChecks(config, source));
     out(`crucible-server ${VERSION} doctor\n\n${text}`);
-    if (problems > 0) process.exitCode = 1;
+    if (problems > 0) currentEnv.exitCode = 1;
   },
 });
 
@@ -190,21 +222,26 @@ const usageCommand = defineCommand({
   subCommands: { init: initCommand, doctor: doctorCommand, version: versionCommand },
 });
 
-let currentEnv: Env = { cwd: process.cwd(), env: process.env, sets: [] };
+let currentEnv: Env = defaultEnv();
 
 /** Print an error the way operators see it; returns the exit code. */
 export function reportError(e: unknown): number {
   const err = e as { message?: string; code?: string; exitCode?: number };
   if (e instanceof ConfigError || e instanceof UsageError || err?.exitCode === 2 || err?.code === "EADDRINUSE") {
-    process.stderr.write(`Error: ${err.message}\n`);
-    if (e instanceof UsageError && e.showHelp) process.stderr.write("Run crucible-server --help for usage.\n");
+    currentEnv.stderr(`Error: ${err.message}\n`);
+    if (e instanceof UsageError && e.showHelp) currentEnv.stderr("Run crucible-server --help for usage.\n");
     return 2;
   }
-  process.stderr.write(`Error: ${(e as Error)?.stack ?? String(e)}\n`);
+  currentEnv.stderr(`Error: ${(e as Error)?.stack ?? String(e)}\n`);
   return 1;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Run the command line; resolves to the exit code once the command is done (for a server:
+ * once it is listening; it exits through `deps.exit` when it stops).
+ */
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
+  currentEnv = { ...defaultEnv(), ...Object.fromEntries(Object.entries(deps).filter(([, v]) => v !== undefined)) };
   try {
     const sub = subCommands[argv[0] ?? ""];
     const def = sub?.def ?? serverCommand;
@@ -229,11 +266,11 @@ export async function main(argv: string[]): Promise<number> {
         maxPositionals === 0 ? `Unexpected argument ${positionals[0]}` : `Unexpected argument ${positionals[1]}: only one config file may be given`,
       );
     }
-    currentEnv = { cwd: process.cwd(), env: process.env, sets };
+    currentEnv.sets = sets;
     // -p and --config are accepted as the guides write them; citty knows the long names.
     const normalized = rest.map((a) => (a === "-p" ? "--port" : a === "--config" ? "--config-file" : a.startsWith("--config=") ? a.replace("--config=", "--config-file=") : a));
     await runCommand(def, { rawArgs: normalized });
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
+    return currentEnv.exitCode;
   } catch (e) {
     return reportError(e);
   }
