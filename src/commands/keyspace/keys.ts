@@ -92,18 +92,24 @@ function keys(c: Ctx): void {
 }
 
 /**
- * Reply the pooled keys that are still live (expired ones are dropped, as Redis's
- * keyIsExpired/expireIfNeeded) and, when typeArg >= 0, of the type named by argv[typeArg].
+ * Reply the pooled keys; when typeArg >= 0 only those of the type named by argv[typeArg]
+ * (a key that expired meanwhile is dropped too, as Redis's expireIfNeeded in SCAN).
  */
 function replyLiveKeys(c: Ctx, db: number, typeArg: number): void {
   const s = c.store;
   const a = c.argv;
   let live = 0;
-  for (let k = 0; k < pool.count; k++) {
-    let keep = s.peek(db, pool.bytes, pool.offs[k], pool.lens[k]);
-    if (keep && typeArg >= 0) keep = equalsIgnoreCase(a.buf, a.off[typeArg], a.len[typeArg], TYPE_NAME_BYTES[s.itemType]);
-    if (keep) live++;
-    else pool.lens[k] = -1;
+  if (typeArg < 0) {
+    // store.scan already skips expired keys; nothing else to filter.
+    live = pool.count;
+  } else {
+    for (let k = 0; k < pool.count; k++) {
+      const keep =
+        s.peek(db, pool.bytes, pool.offs[k], pool.lens[k]) &&
+        equalsIgnoreCase(a.buf, a.off[typeArg], a.len[typeArg], TYPE_NAME_BYTES[s.itemType]);
+      if (keep) live++;
+      else pool.lens[k] = -1;
+    }
   }
   const r = c.reply;
   r.arrayHeader(live);

@@ -48,8 +48,9 @@ function setGeneric(c: Ctx, flags: number, valueIndex: number, expireIndex: numb
   if (status === SetStatus.Stored) {
     counters[Counter.cacheSets]++;
     keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.set);
-    // EXAT/PXAT in the past: Redis stores the key already expired; it is gone at once.
-    if (expiryMs !== 0 && expiryMs <= c.nowMs() && s.delete(db, a.buf, keyOff, keyLen)) {
+    // EXAT/PXAT in the past: Redis stores the key already expired (live while now <= expiry,
+    // as keyIsExpired); drop it now rather than leave a dead item for the store to find.
+    if (expiryMs !== 0 && expiryMs < c.nowMs() && s.delete(db, a.buf, keyOff, keyLen)) {
       keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.expired);
     }
     if (mark >= 0) return;
