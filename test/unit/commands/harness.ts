@@ -49,7 +49,7 @@ export class Harness {
   readonly store: Store;
   readonly parser = new RespParser();
   readonly reply = new ReplyWriter(256);
-  readonly client: ClientState = { id: 1, db: 0, proto: 2, name: "" };
+  readonly client: ClientState = { id: 1, db: 0, proto: 2, name: "", libName: "", libVersion: "", closeAfterReply: false };
   readonly hooks: ServerHooks;
   private scratchBuf = new Uint8Array(16);
   readonly ctx: Ctx;
@@ -64,7 +64,9 @@ export class Harness {
       databases: opts.databases ?? 16,
       nowMs: this.clock,
     });
-    this.hooks = { maxValueSizeBytes: opts.maxValueSizeBytes ?? 1024 * 1024, ...opts.hooks };
+    // Only what string and keyspace commands read; lfuEnabled is left out unless a test sets
+    // it, so OBJECT FREQ/IDLETIME are tested both with and without the hook.
+    this.hooks = { maxValueSizeBytes: opts.maxValueSizeBytes ?? 1024 * 1024, ...opts.hooks } as unknown as ServerHooks;
     this.reply.proto = opts.proto ?? 2;
     this.client.proto = this.reply.proto;
     const self = this;
