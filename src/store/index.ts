@@ -1,0 +1,4 @@
+// The store: Crucible's keyspace. Import it only through this file.
+export * from "./types.ts";
+export { Store } from "./store.ts";
+export { hashKey } from "./hash.ts";
