@@ -48,9 +48,10 @@ function setGeneric(c: Ctx, flags: number, valueIndex: number, expireIndex: numb
   if (status === SetStatus.Stored) {
     counters[Counter.cacheSets]++;
     keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.set);
-    // EXAT/PXAT in the past: Redis stores the key already expired (live while now <= expiry,
-    // as keyIsExpired); drop it now rather than leave a dead item for the store to find.
-    if (expiryMs !== 0 && expiryMs < c.nowMs() && s.delete(db, a.buf, keyOff, keyLen)) {
+    // EXAT/PXAT at or before now: the key is already expired. Delete it at once, as Redis
+    // 7.2's setGenericCommand does (checkAlreadyExpired: when <= now), rather than leave the
+    // store an item whose expiry is not after the time it was written.
+    if (expiryMs !== 0 && expiryMs <= c.nowMs() && s.delete(db, a.buf, keyOff, keyLen)) {
       keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.expired);
     }
     if (mark >= 0) return;

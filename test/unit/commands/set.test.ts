@@ -135,10 +135,13 @@ describe("SET", () => {
     h.cmd("SET", "k", "old");
     expect(h.cmd("SET", "k", "v", "EXAT", "1")).toBe(OK);
     expect(h.cmd("GET", "k")).toBe(NULL);
-    // expiring exactly now: still live for this millisecond, as Redis's keyIsExpired (now > when)
+    // expiring exactly now counts as already expired (Redis 7.2's checkAlreadyExpired)
     expect(h.cmd("SET", "k", "v", "PXAT", String(NOW))).toBe(OK);
-    expect(h.cmd("EXISTS", "k")).toBe(int(1));
+    expect(h.cmd("EXISTS", "k")).toBe(int(0));
     h.clock.advance(1);
+    expect(h.cmd("EXISTS", "k")).toBe(int(0));
+    expect(h.cmd("SET", "k", "v", "PXAT", String(NOW + 1), "GET")).toBe(NULL);
+    expect(h.cmd("SET", "k", "w", "EXAT", "1", "GET")).toBe(NULL);
     expect(h.cmd("EXISTS", "k")).toBe(int(0));
   });
 
