@@ -1,3 +1,4 @@
+export {};
 // Runs the whole suite with `bun test` and closes with the line CI reads: "N passed, M failed".
 // Extra arguments are passed to `bun test` (a path filter, -t NAME, ...).
 

@@ -1,5 +1,5 @@
-import type { Argv, Reply } from "../protocol/resp/types.ts";
-import type { StoreApi } from "../store/types.ts";
+import type { Argv, Reply } from "../protocol/resp/index.ts";
+import type { StoreApi } from "../store/index.ts";
 import type { CommandTable } from "./table.ts";
 
 /** Flags as Redis's COMMAND INFO reports them (lower-case). */

@@ -21,6 +21,11 @@ export function onData(server: Server, s: Session, chunk: Uint8Array): void {
     appendInput(s, chunk);
     buf = s.inBuf!;
     end = s.inLen;
+    // Still inside a big bulk the parser has already measured: don't rescan, just wait.
+    if (end < s.needBytes) {
+      if (end > server.options.server.client_query_buffer_limit) keepTail(server, s, buf, 0, end, s.needBytes);
+      return;
+    }
   }
   const parser = server.parser;
   const reply = server.reply;
@@ -47,6 +52,7 @@ export function onData(server: Server, s: Session, chunk: Uint8Array): void {
     if (reply.pos >= BATCH_FLUSH_BYTES) flushReply(server, s);
   }
   keepTail(server, s, buf, start, end, parser.needBytes);
+  s.needBytes = s.inLen > 0 ? parser.needBytes : 0;
   flushReply(server, s);
   if (s.closeAfterReply && s.outLen === 0) server.close(s);
 }
@@ -80,14 +86,10 @@ function keepTail(server: Server, s: Session, buf: Uint8Array, start: number, en
   if (buf === s.inBuf) {
     if (start > 0) buf.copyWithin(0, start, end);
   } else {
-    const size = Math.max(rest, Math.min(needBytes, server.options.server.client_query_buffer_limit), 4096);
-    if (s.inBuf === null || s.inBuf.length < size) s.inBuf = new Uint8Array(size);
+    // A client's claimed bulk length is not trusted for allocation: grow with the data.
+    const size = Math.max(4096, Math.min(Math.max(needBytes, rest), rest * 2));
+    if (s.inBuf === null || s.inBuf.length < rest) s.inBuf = new Uint8Array(size);
     s.inBuf.set(buf.subarray(start, end));
-  }
-  if (needBytes > s.inBuf!.length && needBytes <= server.options.server.client_query_buffer_limit) {
-    const grown = new Uint8Array(needBytes);
-    grown.set(s.inBuf!.subarray(0, rest));
-    s.inBuf = grown;
   }
   s.inLen = rest;
 }

@@ -28,6 +28,8 @@ export class Session implements Ctx, ClientState {
   /** Unparsed input: a partial frame kept between data callbacks. */
   inBuf: Uint8Array | null = null;
   inLen = 0;
+  /** Bytes the partial frame needs before parsing is worth retrying (0: unknown). */
+  needBytes = 0;
   /** Output the socket has not taken yet; flushed on drain. */
   outBuf: Uint8Array | null = null;
   outLen = 0;

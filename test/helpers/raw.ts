@@ -4,6 +4,8 @@ import type { Socket } from "bun";
 export class RawClient {
   private buf = new Uint8Array(0);
   private closedFlag = false;
+  /** Bytes the socket has not taken yet (backpressure); sent on drain. */
+  private unsent: Uint8Array[] = [];
   private waiters: (() => void)[] = [];
   private constructor(private socket: Socket<undefined>) {}
 
@@ -20,6 +22,9 @@ export class RawClient {
           next.set(chunk, client.buf.length);
           client.buf = next;
           client.wake();
+        },
+        drain() {
+          client.flush();
         },
         close() {
           client.closedFlag = true;
@@ -46,7 +51,28 @@ export class RawClient {
   }
 
   write(data: string | Uint8Array): void {
-    this.socket.write(data);
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    this.unsent.push(bytes);
+    this.flush();
+  }
+
+  private flush(): void {
+    while (this.unsent.length > 0 && !this.closedFlag) {
+      const head = this.unsent[0];
+      const n = this.socket.write(head);
+      if (n < 0) return;
+      if (n < head.length) {
+        this.unsent[0] = head.subarray(n);
+        return;
+      }
+      this.unsent.shift();
+    }
+  }
+
+  /** Wait until everything written has been handed to the kernel. */
+  async flushed(timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.unsent.length > 0 && !this.closedFlag && Date.now() < deadline) await Bun.sleep(5);
   }
 
   /** Wait until at least `n` bytes arrived (or the peer closed); returns and consumes them. */
