@@ -12,6 +12,8 @@ export class Arena {
   /** Byte and word views per chunk; items are 8-byte aligned so headers read as u32 words. */
   readonly chunkU8: Uint8Array[] = [];
   readonly chunkU32: Uint32Array[] = [];
+  /** Signed word views: key comparison reads words without uint32 -> double conversions. */
+  readonly chunkI32: Int32Array[] = [];
   /** Per segment: its chunk and its byte offset inside the chunk. */
   readonly segChunk: Int32Array;
   readonly segBase: Int32Array;
@@ -33,6 +35,7 @@ export class Arena {
       const byteOffset = memory === undefined ? 0 : c * chunkBytesFull;
       this.chunkU8.push(new Uint8Array(buffer, byteOffset, bytes));
       this.chunkU32.push(new Uint32Array(buffer, byteOffset, bytes >>> 2));
+      this.chunkI32.push(new Int32Array(buffer, byteOffset, bytes >>> 2));
     }
     this.segChunk = new Int32Array(g.segments);
     this.segBase = new Int32Array(g.segments);

@@ -1,4 +1,4 @@
-// The index: buckets of 8 slots (64 bytes, one cache line) in one Uint32Array. A slot is two
+// The index: buckets of 8 slots (64 bytes, one cache line) in one Int32Array. A slot is two
 // words: word 0 = 24-bit tag << 8 | top 8 location bits, word 1 = low 32 location bits
 // (see location.ts). Word 0 === 0 marks an empty slot (tags are never 0).
 //
@@ -15,7 +15,7 @@ export const BUCKET_WORD_SHIFT = 4;
 
 export class HashTable {
   /** Slot words of main buckets [0, mainBuckets) then overflow buckets. */
-  words: Uint32Array;
+  words: Int32Array;
   /** Next bucket in a chain (0 = end: bucket 0 is a main bucket, never an overflow). Free overflow buckets link through it too. */
   next: Int32Array;
   readonly mainBuckets: number;
@@ -32,7 +32,7 @@ export class HashTable {
     this.mask = this.mainBuckets - 1;
     this.capacity = this.mainBuckets + Math.max(16, this.mainBuckets >>> 3);
     this.highWater = this.mainBuckets;
-    this.words = new Uint32Array(this.capacity * WORDS_PER_BUCKET);
+    this.words = new Int32Array(this.capacity * WORDS_PER_BUCKET);
     this.next = new Int32Array(this.capacity);
   }
 
@@ -135,7 +135,7 @@ export class HashTable {
   private grow(): void {
     const overflow = this.capacity - this.mainBuckets;
     const capacity = this.capacity + Math.max(16, overflow);
-    const words = new Uint32Array(capacity * WORDS_PER_BUCKET);
+    const words = new Int32Array(capacity * WORDS_PER_BUCKET);
     words.set(this.words);
     const next = new Int32Array(capacity);
     next.set(this.next);

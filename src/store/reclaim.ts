@@ -91,7 +91,7 @@ export function findSlot(s: Store, seg: number, pos: number, u8: Uint8Array, met
   const words = ht.words;
   const segOff = pos - s.arena.segBase[seg];
   const hi = (seg >>> (32 - s.segShift)) & 0xff;
-  const lo = ((seg << s.segShift) | (segOff >>> 3)) >>> 0;
+  const lo = (seg << s.segShift) | (segOff >>> 3);
   let b = h & ht.mask;
   foundBucket = b;
   do {

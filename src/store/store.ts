@@ -7,7 +7,7 @@
 // no result objects: results land in the registers below) and throw only on bugs.
 
 import { HashTable, BUCKET_WORD_SHIFT, WORDS_PER_BUCKET } from "./hashtable.ts";
-import { hashKey, tagOf } from "./hash.ts";
+import { hashKeyWords, tagOf } from "./hash.ts";
 import { Arena } from "./arena.ts";
 import { Segments, NONE } from "./segments.ts";
 import { LargeValues } from "./large.ts";
@@ -96,6 +96,14 @@ export class Store implements StoreApi {
   /** Arena bytes (whole segments); segments in use plus large bytes stay within it. */
   readonly capacity: number;
   private readonly epochMs: number;
+  /**
+   * The clock as last read (ms) and as the access clock (s). Reads that need exactness
+   * (anything with an expiry) call readClock(); the rest (access times of items without
+   * expiry, segment open times of the no-TTL stream) use this value, which tick() and every
+   * exact read refresh: Redis's cached LRU clock. Date.now() costs ~35 ns here.
+   */
+  private clockMs: number;
+  private clockS = 0;
 
   /** Logical -> physical database (SWAPDB swaps entries). */
   readonly dbMap: Int32Array;
@@ -125,6 +133,10 @@ export class Store implements StoreApi {
   /** Value/key copies for rename/copy/expire and values handed in from the arena itself. */
   private readonly scratch: Uint8Array;
   private readonly keyScratch: Uint8Array;
+  /** The looked-up key's 32-bit words (filled by hashKeyWords). */
+  private readonly keyWords = new Int32Array((MAX_KEY_BYTES >>> 2) + 1);
+  /** put() takes the value from the version it replaces (expire's re-append). */
+  private valueFromFound = false;
   /** Walk cursor over streams for tick(). */
   tickCursor = 0;
   compactCursor = 0;
@@ -163,6 +175,7 @@ export class Store implements StoreApi {
     this.large = new LargeValues();
     this.nowMs = options.nowMs ?? Date.now;
     this.epochMs = this.nowMs();
+    this.clockMs = this.epochMs;
     this.dbMap = new Int32Array(options.databases);
     for (let i = 0; i < options.databases; i++) this.dbMap[i] = i;
     this.dbKeys = new Float64Array(options.databases);
@@ -180,7 +193,8 @@ export class Store implements StoreApi {
    * c* item fields on a hit. Does not check expiry.
    */
   lookup(pdb: number, key: Uint8Array, off: number, len: number): boolean {
-    const h = hashKey(key, off, len, pdb);
+    const kw = this.keyWords;
+    const h = hashKeyWords(key, off, len, pdb, kw);
     const tag = tagOf(h);
     const ht = this.ht;
     const words = ht.words;
@@ -195,30 +209,41 @@ export class Store implements StoreApi {
     const arena = this.arena;
     const segChunk = arena.segChunk;
     const segBase = arena.segBase;
+    const nw = len >>> 2;
+    const tail = off + (len & ~3);
     do {
       const end = (b << BUCKET_WORD_SHIFT) + WORDS_PER_BUCKET;
       for (let i = b << BUCKET_WORD_SHIFT; i < end; i += 2) {
         const w0 = words[i];
-        if (w0 >>> 8 !== tag) continue;
+        if (((w0 >> 8) & 0xffffff) !== tag) continue;
         const lo = words[i + 1];
         const seg = ((w0 & 0xff) << hiShift) | (lo >>> shift);
         const segOff = (lo & offMask) << 3;
         const pos = segBase[seg] + segOff;
         const c = segChunk[seg];
-        const u32 = arena.chunkU32[c];
-        const meta = u32[pos >>> 2];
+        const i32 = arena.chunkI32[c];
+        const p = pos >> 2;
+        const meta = i32[p];
         if ((meta & KEY_DB_MASK) !== want) continue;
-        const u8 = arena.chunkU8[c];
-        const k = pos + HEADER_BYTES + extBytes(meta);
+        // Key words (4-aligned in the arena) against the words hashKeyWords captured.
+        const kp = p + 4 + (extBytes(meta) >> 2);
         let j = 0;
-        while (j < len && u8[k + j] === key[off + j]) j++;
-        if (j !== len) continue;
+        while (j < nw && i32[kp + j] === kw[j]) j++;
+        if (j !== nw) continue;
+        const u8 = arena.chunkU8[c];
+        let t = tail;
+        let a = (kp + nw) << 2;
+        while (t < off + len && u8[a] === key[t]) {
+          a++;
+          t++;
+        }
+        if (t !== off + len) continue;
         this.cSlot = i;
         this.cSeg = seg;
         this.cOff = segOff;
         this.cPos = pos;
         this.cU8 = u8;
-        this.cU32 = u32;
+        this.cU32 = arena.chunkU32[c];
         return true;
       }
       b = next[b];
@@ -256,19 +281,18 @@ export class Store implements StoreApi {
     const u32 = this.cU32;
     const p = this.cPos >>> 2;
     const meta = u32[p];
-    const now = this.nowMs();
     const e = u32[p + W_EXPIRY];
     let exp = 0;
     if (e !== 0) {
       exp = e === EXPIRY_EXT ? readU64(u32, expiryWord(p, meta)) : this.segs.time[this.cSeg] + e;
-      if (now > exp) {
+      if (this.readClock() > exp) {
         this.removeCurrent(REASON_EXPIRED);
         return false;
       }
     }
     if (touch) {
       const acc = u32[p + W_ACCESS];
-      const nowS = this.clockSeconds(now);
+      const nowS = this.clockS;
       let counter = acc >>> LFU_SHIFT;
       counter = lfuDecay(counter, (nowS - (acc & ACCESS_TIME_MASK)) & ACCESS_TIME_MASK);
       if (counter < 255) counter = lfuIncrement(counter, this.random01());
@@ -304,6 +328,14 @@ export class Store implements StoreApi {
     const acc = this.rU32[this.rWord];
     const idle = (this.clockSeconds(this.nowMs()) - (acc & ACCESS_TIME_MASK)) & ACCESS_TIME_MASK;
     return lfuDecay(acc >>> LFU_SHIFT, idle);
+  }
+
+  /** Read the clock exactly, refreshing the cached one. */
+  readClock(): number {
+    const t = this.nowMs();
+    this.clockMs = t;
+    this.clockS = this.clockSeconds(t);
+    return t;
   }
 
   clockSeconds(now: number): number {
@@ -357,7 +389,7 @@ export class Store implements StoreApi {
     if (!this.lookup(this.dbMap[db], key, keyOff, keyLen)) return false;
     const u32 = this.cU32;
     const p = this.cPos >>> 2;
-    if (u32[p + W_EXPIRY] !== 0 && this.nowMs() > this.expiryAt(u32, p, this.cSeg)) {
+    if (u32[p + W_EXPIRY] !== 0 && this.readClock() > this.expiryAt(u32, p, this.cSeg)) {
       this.removeCurrent(REASON_EXPIRED);
       return false;
     }
@@ -377,12 +409,14 @@ export class Store implements StoreApi {
     if (keyLen > MAX_KEY_BYTES || valueLen > this.options.maxValueSizeBytes) return SetStatus.TooLarge;
     const pdb = this.dbMap[db];
     let found = this.lookup(pdb, key, keyOff, keyLen);
-    const now = this.nowMs();
+    let now = this.clockMs;
+    if (expiryMs !== 0) now = this.readClock();
     let oldExp = 0;
     if (found) {
       const u32 = this.cU32;
       const p = this.cPos >>> 2;
       if (u32[p + W_EXPIRY] !== 0) {
+        if (expiryMs === 0) now = this.readClock();
         oldExp = this.expiryAt(u32, p, this.cSeg);
         if (now > oldExp) {
           this.removeCurrent(REASON_EXPIRED);
@@ -413,12 +447,12 @@ export class Store implements StoreApi {
     }
     // Bytes that live in the arena may move while room is made: copy them first.
     if (valueLen > 0 && valueLen <= this.maxSmallItem && this.inArena(value)) {
-      this.scratch.set(value.subarray(valueOff, valueOff + valueLen));
+      copyBytes(this.scratch, 0, value, valueOff, valueLen);
       value = this.scratch;
       valueOff = 0;
     }
     if (keyLen > 0 && this.inArena(key)) {
-      this.keyScratch.set(key.subarray(keyOff, keyOff + keyLen));
+      copyBytes(this.keyScratch, 0, key, keyOff, keyLen);
       key = this.keyScratch;
       keyOff = 0;
     }
@@ -485,8 +519,6 @@ export class Store implements StoreApi {
       return SetStatus.OutOfMemory;
     }
     if (this.moves !== moves && found) found = this.lookup(pdb, key, keyOff, keyLen);
-
-    // ---- write the item ----
     const seg = this.aSeg;
     const segOff = this.aOff;
     const arena = this.arena;
@@ -496,9 +528,24 @@ export class Store implements StoreApi {
     const pos = arena.segBase[seg] + segOff;
     const p = pos >>> 2;
     const segs = this.segs;
+    if (this.valueFromFound) {
+      // Re-append (expire): the value is the old version's, read where it is now.
+      this.valueFromFound = false;
+      if (!found) {
+        // It was evicted while room was made: leave the reserved bytes as a filler.
+        u32[p] = FILLER_META;
+        u32[p + W_VALUE] = size;
+        return SetStatus.NotFound;
+      }
+      const om = this.cU32[this.cPos >>> 2];
+      value = this.cU8;
+      valueOff = this.cPos + HEADER_BYTES + extBytes(om) + keyLen;
+    }
+
+    // ---- write the item ----
     u32[p] = meta;
     u32[p + W_VALUE] = handle >= 0 ? handle : valueLen;
-    u32[p + W_ACCESS] = access >= 0 ? access : ((LFU_INIT << LFU_SHIFT) | this.clockSeconds(now)) >>> 0;
+    u32[p + W_ACCESS] = access >= 0 ? access : ((LFU_INIT << LFU_SHIFT) | this.clockS) >>> 0;
     let w = p + 4;
     if (flags !== 0) u32[w++] = flags;
     if (keepCas >= 0) {
@@ -514,19 +561,12 @@ export class Store implements StoreApi {
     } else {
       u32[p + W_EXPIRY] = expiry - segs.time[seg];
     }
-    let k = w << 2;
-    if (keyLen <= 64) {
-      for (let j = 0; j < keyLen; j++) u8[k + j] = key[keyOff + j];
-    } else {
-      u8.set(key.subarray(keyOff, keyOff + keyLen), k);
-    }
+    const k = w << 2;
+    copyBytes(u8, k, key, keyOff, keyLen);
     if (handle < 0) {
-      k += keyLen;
-      if (valueLen <= 64) {
-        for (let j = 0; j < valueLen; j++) u8[k + j] = value[valueOff + j];
-      } else {
-        u8.set(value.subarray(valueOff, valueOff + valueLen), k);
-      }
+      // The value may be this very chunk (re-append): copyWithin handles the overlap-free move.
+      if (value === u8 && valueLen > 64) u8.copyWithin(k + keyLen, valueOff, valueOff + valueLen);
+      else copyBytes(u8, k + keyLen, value, valueOff, valueLen);
     }
     segs.live[seg] += size;
     segs.items[seg]++;
@@ -651,7 +691,7 @@ export class Store implements StoreApi {
   expire(db: number, key: Uint8Array, keyOff: number, keyLen: number, expiryMs: number): boolean {
     const pdb = this.dbMap[db];
     if (!this.lookup(pdb, key, keyOff, keyLen)) return false;
-    const now = this.nowMs();
+    const now = this.readClock();
     let u32 = this.cU32;
     let p = this.cPos >>> 2;
     const seg = this.cSeg;
@@ -676,21 +716,31 @@ export class Store implements StoreApi {
     const klen = meta & KEY_LEN_MASK;
     const large = (meta & F_LARGE) !== 0;
     const vlen = large ? 0 : u32[p + W_VALUE];
-    const voff = this.cPos + HEADER_BYTES + extBytes(meta) + klen;
-    this.scratch.set(this.cU8.subarray(voff, voff + vlen));
-    if (klen > 0) this.keyScratch.set(this.cU8.subarray(voff - klen, voff));
+    if (this.inArena(key)) {
+      copyBytes(this.keyScratch, 0, key, keyOff, keyLen);
+      key = this.keyScratch;
+      keyOff = 0;
+    }
+    let value = this.scratch;
+    if (itemBytes(meta, u32[p + W_VALUE]) + 16 <= this.maxSmallItem) {
+      // put reads the value from the old version itself, wherever the allocator leaves it.
+      this.valueFromFound = true;
+    } else {
+      copyBytes(this.scratch, 0, this.cU8, this.cPos + HEADER_BYTES + extBytes(meta) + klen, vlen);
+      value = this.scratch;
+    }
     const flags = (meta & F_FLAGS) !== 0 ? u32[p + 4] : 0;
     const cas = this.casAt(u32, p, seg, this.cOff);
     const status = this.put(
-      pdb, this.keyScratch, 0, klen, this.scratch, 0, vlen, expiryMs, flags, meta >>> TYPE_SHIFT, now, true,
+      pdb, key, keyOff, klen, value, 0, vlen, expiryMs, flags, meta >>> TYPE_SHIFT, now, true,
       cas, u32[p + W_ACCESS], large ? u32[p + W_VALUE] : -1,
     );
-    if (status === SetStatus.Stored) {
-      // The old version was killed by put without freeing the adopted large value.
-      return true;
-    }
+    this.valueFromFound = false;
+    // Stored: the old version was killed by put without freeing the adopted large value.
+    if (status === SetStatus.Stored) return true;
+    if (status === SetStatus.NotFound) return false; // evicted while room was made
     // No room to move it (noeviction, full): change it in place regardless of the bound.
-    if (!this.lookup(pdb, this.keyScratch, 0, klen)) return false;
+    if (!this.lookup(pdb, key, keyOff, klen)) return false;
     u32 = this.cU32;
     p = this.cPos >>> 2;
     return this.writeExpiryInPlace(u32, p, this.cSeg, expiryMs, oldExp);
@@ -736,7 +786,7 @@ export class Store implements StoreApi {
   ): boolean {
     this.renameTargetExisted = false;
     const pdb = this.dbMap[db];
-    const now = this.nowMs();
+    const now = this.readClock();
     if (!this.lookupLive(pdb, src, srcOff, srcLen, now)) return false;
     if (srcLen === dstLen && bytesEqual(src, srcOff, dst, dstOff, srcLen)) {
       if (nx) {
@@ -834,7 +884,7 @@ export class Store implements StoreApi {
   ): boolean {
     const spdb = this.dbMap[srcDb];
     const dpdb = this.dbMap[dstDb];
-    const now = this.nowMs();
+    const now = this.readClock();
     if (spdb === dpdb && srcLen === dstLen && bytesEqual(src, srcOff, dst, dstOff, srcLen)) return false;
     if (dstLen > MAX_KEY_BYTES) return false;
     if (!this.lookupLive(spdb, src, srcOff, srcLen, now)) return false;
@@ -956,7 +1006,7 @@ export class Store implements StoreApi {
     const pdb = this.dbMap[db];
     const ht = this.ht;
     if (this.dbKeys[pdb] === 0 || cursor >= ht.mainBuckets || cursor < 0) return 0;
-    const now = this.nowMs();
+    const now = this.readClock();
     const want = Math.max(1, count);
     let visited = 0;
     let bucketsLeft = want * SCAN_EMPTY_FACTOR;
@@ -1000,7 +1050,7 @@ export class Store implements StoreApi {
   randomKey(db: number, visit: KeyVisitor): boolean {
     const pdb = this.dbMap[db];
     if (this.dbKeys[pdb] === 0) return false;
-    const now = this.nowMs();
+    const now = this.readClock();
     const ht = this.ht;
     const n = ht.mainBuckets;
     // Random buckets first (fast when the db is a good part of the table), then a full
@@ -1057,7 +1107,7 @@ export class Store implements StoreApi {
   // =====================================================================================
 
   tick(): void {
-    reclaimExpired(this, this.nowMs(), TICK_SEGMENTS);
+    reclaimExpired(this, this.readClock(), TICK_SEGMENTS);
   }
 
   stats(): StoreStats {
@@ -1082,6 +1132,15 @@ export class Store implements StoreApi {
   /** Bytes the index holds outside the arena (hashtable and chain links). */
   indexBytes(): number {
     return this.ht.bytes;
+  }
+}
+
+/** Copy bytes between buffers; a loop for short runs (no subarray view allocated). */
+function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void {
+  if (len <= 64) {
+    for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i];
+  } else {
+    dst.set(src.subarray(srcOff, srcOff + len), dstOff);
   }
 }
 
