@@ -488,7 +488,10 @@ export class Store implements StoreApi {
       meta |= F_CAS;
       ext += 8;
     }
-    if (expiry !== 0 && expiry - now > COMPACT_TTL_MAX_MS) {
+    // Word 3 holds expiry - (segment open time <= now) when that is in [1, 2^32 - 2]; an
+    // expiry at exactly `now` (delta could be 0, which means "none") or far ahead takes the
+    // 64-bit extension.
+    if (expiry !== 0 && (expiry - now > COMPACT_TTL_MAX_MS || expiry <= now)) {
       meta |= F_EXTEXP;
       ext += 8;
     }

@@ -52,7 +52,7 @@ function run(seed: number, policy: EvictionPolicy, steps: number): { oom: number
     for (let j = 0; j < len; j++) v[j] = Math.floor(r() * 256);
     return v;
   };
-  const randExpiry = () => (r() < 0.5 ? 0 : clock() + 1 + Math.floor(r() * 8000));
+  const randExpiry = () => (r() < 0.5 ? 0 : clock() + (r() < 0.05 ? 0 : 1 + Math.floor(r() * 8000)));
   const ops: Record<string, number> = {};
   let oom = 0;
 
