@@ -97,12 +97,10 @@ export class Store implements StoreApi {
   readonly capacity: number;
   private readonly epochMs: number;
   /**
-   * The clock as last read (ms) and as the access clock (s). Reads that need exactness
-   * (anything with an expiry) call readClock(); the rest (access times of items without
-   * expiry, segment open times of the no-TTL stream) use this value, which tick() and every
-   * exact read refresh: Redis's cached LRU clock. Date.now() costs ~35 ns here.
+   * The clock as last read (ms) and as the access clock (s). find/peek/set read it once per
+   * call (Date.now() costs ~20-35 ns): a cached clock refreshed only by tick() made
+   * OBJECT IDLETIME wrong under a manual clock and between ticks.
    */
-  private clockMs: number;
   private clockS = 0;
 
   /** Logical -> physical database (SWAPDB swaps entries). */
@@ -175,7 +173,6 @@ export class Store implements StoreApi {
     this.large = new LargeValues();
     this.nowMs = options.nowMs ?? Date.now;
     this.epochMs = this.nowMs();
-    this.clockMs = this.epochMs;
     this.dbMap = new Int32Array(options.databases);
     for (let i = 0; i < options.databases; i++) this.dbMap[i] = i;
     this.dbKeys = new Float64Array(options.databases);
@@ -282,10 +279,11 @@ export class Store implements StoreApi {
     const p = this.cPos >>> 2;
     const meta = u32[p];
     const e = u32[p + W_EXPIRY];
+    const now = this.readClock();
     let exp = 0;
     if (e !== 0) {
       exp = e === EXPIRY_EXT ? readU64(u32, expiryWord(p, meta)) : this.segs.time[this.cSeg] + e;
-      if (this.readClock() > exp) {
+      if (now > exp) {
         this.removeCurrent(REASON_EXPIRED);
         return false;
       }
@@ -333,13 +331,12 @@ export class Store implements StoreApi {
   /** Read the clock exactly, refreshing the cached one. */
   readClock(): number {
     const t = this.nowMs();
-    this.clockMs = t;
     this.clockS = this.clockSeconds(t);
     return t;
   }
 
   clockSeconds(now: number): number {
-    return Math.floor((now - this.epochMs) / 1000) & ACCESS_TIME_MASK;
+    return Math.floor((now - this.epochMs) * 0.001) & ACCESS_TIME_MASK;
   }
 
   private random01(): number {
@@ -409,14 +406,12 @@ export class Store implements StoreApi {
     if (keyLen > MAX_KEY_BYTES || valueLen > this.options.maxValueSizeBytes) return SetStatus.TooLarge;
     const pdb = this.dbMap[db];
     let found = this.lookup(pdb, key, keyOff, keyLen);
-    let now = this.clockMs;
-    if (expiryMs !== 0) now = this.readClock();
+    const now = this.readClock();
     let oldExp = 0;
     if (found) {
       const u32 = this.cU32;
       const p = this.cPos >>> 2;
       if (u32[p + W_EXPIRY] !== 0) {
-        if (expiryMs === 0) now = this.readClock();
         oldExp = this.expiryAt(u32, p, this.cSeg);
         if (now > oldExp) {
           this.removeCurrent(REASON_EXPIRED);
