@@ -17,6 +17,8 @@ export const MAX_ADDRESSABLE_BYTES = 2 ** (LOCATION_BITS + ALIGN_SHIFT);
 export const MIN_SEGMENT_BYTES = 4096;
 /** Each arena chunk is one ArrayBuffer of whole segments (JSC caps typed array sizes). */
 export const CHUNK_BYTES_MAX = 2 ** 30;
+/** Test hook: tests shrink chunks to exercise multi-chunk arenas without gigabytes. */
+export const arenaLimits = { chunkBytesMax: CHUNK_BYTES_MAX };
 
 /** Offset bits for a segment size: decoding needs 9 <= shift <= 27. */
 export function segmentShift(segmentSizeBytes: number): number {
@@ -67,7 +69,7 @@ export function arenaGeometry(heapSizeBytes: number, segmentSizeBytes: number): 
   if (segments > maxSegments(segShift)) {
     throw new Error(`heap size ${heapSizeBytes} exceeds the addressable ${MAX_ADDRESSABLE_BYTES} bytes`);
   }
-  const segmentsPerChunk = Math.max(1, Math.floor(CHUNK_BYTES_MAX / segmentSizeBytes));
+  const segmentsPerChunk = Math.max(1, Math.floor(arenaLimits.chunkBytesMax / segmentSizeBytes));
   return { segmentSizeBytes, segShift, segments, segmentsPerChunk, chunks: Math.ceil(segments / segmentsPerChunk) };
 }
 

@@ -5,7 +5,8 @@
 
 import { describe, expect, test } from "bun:test";
 import { SetMode, SetStatus, type EvictionPolicy, type Store } from "../../../src/store/index.ts";
-import { checkInvariants, makeStore, prng, scanAll, type TestClock } from "./helpers.ts";
+import { CHUNK_BYTES_MAX, arenaLimits } from "../../../src/store/location.ts";
+import { checkInvariants, makeStore, prng, scanAll } from "./helpers.ts";
 
 interface Entry {
   value: Uint8Array;
@@ -25,16 +26,30 @@ class Model {
 const hex = (k: Uint8Array) => Buffer.from(k).toString("hex");
 const unhex = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 
-function run(seed: number, policy: EvictionPolicy, steps: number): { oom: number; evicted: number; ops: Record<string, number> } {
+function run(
+  seed: number,
+  policy: EvictionPolicy,
+  steps: number,
+  arena: { chunkBytes?: number; memory?: boolean } = {},
+): { oom: number; evicted: number; ops: Record<string, number> } {
   const r = prng(seed);
-  const { store, clock } = makeStore({
-    heapSizeBytes: 24 * 4096,
-    segmentSizeBytes: 4096,
-    hashtablePower: 6,
-    maxValueSizeBytes: 6000,
-    eviction: policy,
-    databases: DBS,
-  });
+  if (arena.chunkBytes !== undefined) arenaLimits.chunkBytesMax = arena.chunkBytes;
+  let made: ReturnType<typeof makeStore>;
+  try {
+    made = makeStore({
+      heapSizeBytes: 24 * 4096,
+      segmentSizeBytes: 4096,
+      hashtablePower: 6,
+      maxValueSizeBytes: 6000,
+      eviction: policy,
+      databases: DBS,
+      memory: arena.memory ? new ArrayBuffer(24 * 4096) : undefined,
+    });
+  } finally {
+    arenaLimits.chunkBytesMax = CHUNK_BYTES_MAX;
+  }
+  const { store, clock } = made;
+  if (arena.chunkBytes !== undefined) expect(store.arena.chunkU8.length).toBeGreaterThan(1);
   const evicting = policy !== "noeviction";
   const model = new Model();
   const keyPool: Uint8Array[] = [];
@@ -284,6 +299,19 @@ function run(seed: number, policy: EvictionPolicy, steps: number): { oom: number
   verifyAll(`seed ${seed} ${policy} end`);
   return { oom, evicted: store.stats().evictedKeys, ops };
 }
+
+describe("store model test, multi-chunk arena", () => {
+  // Chunks of 3 segments (the production chunk is 1 GiB): segment -> chunk mapping,
+  // cross-chunk moves, and views over caller memory at chunk offsets.
+  for (const policy of ["noeviction", "fifo", "s3fifo"] as const) {
+    test(`${policy}, allocated chunks`, () => {
+      run(101 + policy.length, policy, 15000, { chunkBytes: 3 * 4096 });
+    });
+    test(`${policy}, chunks over caller memory`, () => {
+      run(202 + policy.length, policy, 15000, { chunkBytes: 3 * 4096, memory: true });
+    });
+  }
+});
 
 describe("store model test", () => {
   for (const policy of ["noeviction", "fifo", "random", "s3fifo"] as const) {
