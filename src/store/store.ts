@@ -133,6 +133,10 @@ export class Store implements StoreApi {
   private readonly keyScratch: Uint8Array;
   /** The looked-up key's 32-bit words (filled by hashKeyWords). */
   private readonly keyWords = new Int32Array((MAX_KEY_BYTES >>> 2) + 1);
+  /** Which key keyWords holds (the last lookup's). */
+  private kwKey: Uint8Array = EMPTY;
+  private kwOff = 0;
+  private kwLen = -1;
   /** put() takes the value from the version it replaces (expire's re-append). */
   private valueFromFound = false;
   /** Walk cursor over streams for tick(). */
@@ -191,6 +195,9 @@ export class Store implements StoreApi {
    */
   lookup(pdb: number, key: Uint8Array, off: number, len: number): boolean {
     const kw = this.keyWords;
+    this.kwKey = key;
+    this.kwOff = off;
+    this.kwLen = len;
     const h = hashKeyWords(key, off, len, pdb, kw);
     const tag = tagOf(h);
     const ht = this.ht;
@@ -559,12 +566,34 @@ export class Store implements StoreApi {
     } else {
       u32[p + W_EXPIRY] = expiry - segs.time[seg];
     }
-    const k = w << 2;
-    copyBytes(u8, k, key, keyOff, keyLen);
+    const i32 = arena.chunkI32[c];
+    if (this.kwKey === key && this.kwOff === keyOff && this.kwLen === keyLen) {
+      // The lookup left the key's words in keyWords: store them a word at a time.
+      const kw = this.keyWords;
+      const nw = keyLen >>> 2;
+      for (let j = 0; j < nw; j++) i32[w + j] = kw[j];
+      const t = nw << 2;
+      for (let j = t; j < keyLen; j++) u8[(w << 2) + j] = key[keyOff + j];
+    } else {
+      copyBytes(u8, w << 2, key, keyOff, keyLen);
+    }
     if (handle < 0) {
-      // The value may be this very chunk (re-append): copyWithin handles the overlap-free move.
-      if (value === u8 && valueLen > 64) u8.copyWithin(k + keyLen, valueOff, valueOff + valueLen);
-      else copyBytes(u8, k + keyLen, value, valueOff, valueLen);
+      const d = (w << 2) + keyLen;
+      if (value === u8 && valueLen > 64) {
+        // The value is this very chunk (re-append): copyWithin, no view needed.
+        u8.copyWithin(d, valueOff, valueOff + valueLen);
+      } else if ((d & 3) === 0 && valueLen >= 8 && valueLen <= 64) {
+        // Word-aligned destination: assemble words (4 byte loads, 1 store).
+        const nw = valueLen >>> 2;
+        const dw = d >> 2;
+        let sv = valueOff;
+        for (let j = 0; j < nw; j++, sv += 4) {
+          i32[dw + j] = value[sv] | (value[sv + 1] << 8) | (value[sv + 2] << 16) | (value[sv + 3] << 24);
+        }
+        for (let j = nw << 2; j < valueLen; j++) u8[d + j] = value[valueOff + j];
+      } else {
+        copyBytes(u8, d, value, valueOff, valueLen);
+      }
     }
     segs.live[seg] += size;
     segs.items[seg]++;
