@@ -59,11 +59,14 @@ import {
 
 const EMPTY = new Uint8Array(0);
 
-
 /** Bounded work of the allocator per request before it gives up (OOM). */
 const ALLOC_ATTEMPTS = 64;
-/** Expired segments reclaimed per tick() call. */
-const TICK_SEGMENTS = 16;
+/**
+ * Expired segments reclaimed per tick() call: at most 8 segments of unlinks (~130K items of
+ * 64 bytes in 1 MiB segments). Expired segments beyond that are reclaimed by the allocator
+ * when it needs room, before compacting or evicting.
+ */
+const TICK_SEGMENTS = 8;
 /** scan() inspects at most count * SCAN_EMPTY_FACTOR buckets per call (Redis: 10). */
 const SCAN_EMPTY_FACTOR = 10;
 
@@ -127,6 +130,11 @@ export class Store implements StoreApi {
   moves = 0;
   /** Bytes of live items in segments. */
   liveBytes = 0;
+  /** Bytes ever killed (monotonic): compaction only finds something new after this grows. */
+  killedBytes = 0;
+  /** killedBytes and minimum gain when a full compaction scan last found nothing. */
+  private noCandidateAt = -1;
+  private noCandidateGain = 0;
   private rng = 0x2545f491;
   /** Value/key copies for rename/copy/expire and values handed in from the arena itself. */
   private readonly scratch: Uint8Array;
@@ -386,6 +394,7 @@ export class Store implements StoreApi {
     const segs = this.segs;
     segs.live[seg] -= size;
     this.liveBytes -= size;
+    this.killedBytes += size;
     if (--segs.items[seg] === 0 && segs.busy[seg] === 0 && !segs.isOpen(seg)) segs.release(seg);
   }
 
@@ -692,11 +701,19 @@ export class Store implements StoreApi {
     // noeviction: any segment whose evacuation gains room for this item; otherwise only
     // mostly-dead ones (compaction is cheaper than losing keys, but not free).
     const minGain = noEviction ? size + 8 : this.segSize >>> 1;
-    const cand = findCompactionCandidate(this, minGain, !noEviction);
-    if (cand !== NONE) {
-      evacuate(this, cand, EVAC_COMPACT, now);
-      this.compactedSegments++;
-      return true;
+    // A full scan (noeviction) that found nothing finds nothing again, for as much gain,
+    // until items die: OOM answers stay cheap on a full heap.
+    if (!noEviction || this.noCandidateAt !== this.killedBytes || minGain < this.noCandidateGain) {
+      const cand = findCompactionCandidate(this, minGain, !noEviction);
+      if (cand !== NONE) {
+        evacuate(this, cand, EVAC_COMPACT, now);
+        this.compactedSegments++;
+        return true;
+      }
+      if (noEviction) {
+        this.noCandidateAt = this.killedBytes;
+        this.noCandidateGain = minGain;
+      }
     }
     if (noEviction) return false;
     return pickVictim(this, now);

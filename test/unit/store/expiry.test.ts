@@ -61,9 +61,9 @@ describe("expiry", () => {
     clock.advance(2000);
     store.tick();
     const one = store.stats();
-    // Bounded work: at most 16 segments per call.
+    // Bounded work: at most 8 segments per call.
     expect(one.expiredSegments).toBeGreaterThan(0);
-    expect(one.expiredSegments).toBeLessThanOrEqual(16);
+    expect(one.expiredSegments).toBeLessThanOrEqual(8);
     for (let i = 0; i < 20; i++) store.tick();
     const after = store.stats();
     expect(after.expiredKeys).toBe(600);
