@@ -149,16 +149,16 @@ export const schema: readonly KeyDef[] = [
   },
 
   {
-    section: "cache", name: "heap_size", type: "size", default: 64 * MB, min: 1 * MB, max: 1 * TB, unit: "bytes",
-    doc: "Memory for keys and values (all segments). Size string: \"64MB\", \"16GB\".", redisName: "maxmemory",
+    section: "cache", name: "heap_size", type: "size", default: 1 * GB, min: 1 * MB, max: 1 * TB, unit: "bytes",
+    doc: "Memory for keys and values (all segments). Pages are touched only as data arrives, so RSS grows with use. Size string: \"64MB\", \"16GB\".", redisName: "maxmemory",
   },
   {
     section: "cache", name: "segment_size", type: "size", default: 1 * MB, min: 64 * KB, max: 64 * MB, unit: "bytes",
     doc: "Size of one log segment; eviction and expiry reclaim whole segments.",
   },
   {
-    section: "cache", name: "hashtable_power", type: "int", default: 16, min: 8, max: 40,
-    doc: "The hashtable has 2^hashtable_power buckets; size it for ~50% load (1M items -> 21, 10M -> 24, 100M -> 28).",
+    section: "cache", name: "hashtable_power", type: "int", default: 20, min: 8, max: 40,
+    doc: "The hashtable has 2^hashtable_power slots (8 per 64-byte bucket, 8 bytes each); size it for ~50% load (1M items -> 21, 10M -> 24, 100M -> 28).",
   },
   {
     section: "cache", name: "max_value_size", type: "size", default: 1 * MB, min: 1, max: 512 * MB, unit: "bytes",

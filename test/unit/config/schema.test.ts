@@ -49,9 +49,9 @@ describe("schema", () => {
     const cfg = defaultConfig();
     expect(cfg.io_engine).toBe("auto");
     expect(cfg.workers).toEqual({ threads: 1, cpu_affinity: "" });
-    expect(cfg.cache.heap_size).toBe(64 * 1024 * 1024);
+    expect(cfg.cache.heap_size).toBe(1024 * 1024 * 1024);
     expect(cfg.cache.segment_size).toBe(1024 * 1024);
-    expect(cfg.cache.hashtable_power).toBe(16);
+    expect(cfg.cache.hashtable_power).toBe(20);
     expect(cfg.cache.max_value_size).toBe(1024 * 1024);
     expect(cfg.cache.hugepage).toBe("none");
     expect(cfg.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:6379" }]);
