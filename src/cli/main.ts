@@ -28,6 +28,10 @@ import {
 import { type OptionSpec, preprocess, UsageError } from "./args.ts";
 import { formatChecks, runChecks } from "./doctor.ts";
 import { createProcessLogger } from "./logger.ts";
+import { PURGE_DELAY_ENV, PURGE_DELAY_MS, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
+
+/** Set at the real process entry only; in-process callers (tests) never re-exec. */
+let allocatorTuning: AllocatorTuning | undefined;
 
 export const VERSION: string = pkg.version;
 
@@ -112,6 +116,7 @@ async function runServer(config: Config, source: string): Promise<void> {
   const log = createProcessLogger(config.logging);
   log.info(`crucible-server ${VERSION} starting`, { pid: process.pid, config: source });
   log.info(`using config: ${source}`);
+  if (allocatorTuning && !allocatorTuning.tuned) log.warn(`allocator tuning skipped (${allocatorTuning.why}); set ${PURGE_DELAY_ENV}=${PURGE_DELAY_MS} in the environment for lower CPU under write load`);
   if (config.io_engine === "auto") log.debug("io_engine auto: using Bun's socket layer (the io_uring engine is not built yet)");
 
   // The admin endpoint starts first so /health answers and /ready says 503 until the
@@ -276,7 +281,16 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   }
 }
 
+/** The argv that starts this same program again: the compiled binary, or bun with its flags and script. */
+function selfArgv(): string[] {
+  const args = process.argv.slice(2);
+  const script = process.argv[1] ?? "";
+  if (script.startsWith("/$bunfs/") || script === process.execPath) return [process.execPath, ...args];
+  return [process.execPath, ...process.execArgv, script, ...args];
+}
+
 if (import.meta.main) {
+  allocatorTuning = tuneAllocator(selfArgv(), process.env);
   const code = await main(process.argv.slice(2));
   // A running server keeps the process alive; everything else exits with its code.
   if (code !== 0) process.exit(code);

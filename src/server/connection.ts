@@ -3,13 +3,17 @@ import type { Session } from "./session.ts";
 import type { Server } from "./server.ts";
 import { dispatch } from "./dispatch.ts";
 
-/** Flush the shared reply buffer to the socket mid-batch once it holds this much. */
-const BATCH_FLUSH_BYTES = 256 * 1024;
+/** Flush pending replies at once (not at the end of the loop turn) past this many bytes. */
+const BATCH_FLUSH_BYTES = 1024 * 1024;
 
 /**
- * One data callback: parse every complete frame in place, run each command, append every
- * reply to the shared reply buffer, then hand the batch to the socket in one write. Only a
- * partial frame at the end of the chunk is copied.
+ * One data callback: parse every complete frame in place, run each command and append every
+ * reply to the shared reply buffer. Only a partial frame at the end of the chunk is copied.
+ *
+ * Replies are not written here: like Redis's beforeSleep, every connection served in this
+ * turn of the event loop is written once the turn's callbacks are done, straight from the
+ * shared buffer. Measured at pipeline 16 with 50 clients, writing per callback cost 10-35%
+ * more system time (the peer's wake-up per send lands in our sendto).
  */
 export function onData(server: Server, s: Session, chunk: Uint8Array): void {
   if (s.closed || s.closeAfterReply) return;
@@ -29,8 +33,8 @@ export function onData(server: Server, s: Session, chunk: Uint8Array): void {
   }
   const parser = server.parser;
   const reply = server.reply;
-  reply.pos = 0;
   reply.proto = s.proto;
+  let mark = reply.pos;
   let start = 0;
   while (start < end) {
     const n = parser.parse(buf, start, end);
@@ -49,12 +53,15 @@ export function onData(server: Server, s: Session, chunk: Uint8Array): void {
       reply.proto = s.proto;
       if (s.closeAfterReply || s.closed) break;
     }
-    if (reply.pos >= BATCH_FLUSH_BYTES) flushReply(server, s);
+    if (reply.pos >= BATCH_FLUSH_BYTES) {
+      server.writes.add(s, mark, reply.pos);
+      server.writes.flush();
+      mark = 0;
+    }
   }
   keepTail(server, s, buf, start, end, parser.needBytes);
   s.needBytes = s.inLen > 0 ? parser.needBytes : 0;
-  flushReply(server, s);
-  if (s.closeAfterReply && s.outLen === 0) server.close(s);
+  server.writes.add(s, mark, reply.pos);
 }
 
 function appendInput(s: Session, chunk: Uint8Array): void {
@@ -94,21 +101,62 @@ function keepTail(server: Server, s: Session, buf: Uint8Array, start: number, en
   s.inLen = rest;
 }
 
-/** Write the shared reply buffer to the socket; whatever it does not take is kept per session. */
-export function flushReply(server: Server, s: Session): void {
-  const reply = server.reply;
-  const len = reply.pos;
-  if (len === 0) return;
-  reply.pos = 0;
-  counters[Counter.bytesSent] += len;
-  if (s.closed) return;
-  let written = 0;
-  if (s.outLen === 0) {
-    written = s.socket.write(reply.buf, 0, len);
-    if (written < 0) written = 0;
-    if (written === len) return;
+/**
+ * Replies produced in this turn of the event loop, as (session, start, end) ranges of the
+ * shared reply buffer, written by one flush scheduled with setImmediate.
+ */
+export class PendingWrites {
+  private sessions: Session[] = [];
+  private ranges = new Int32Array(256);
+  private count = 0;
+  private scheduled = false;
+  private readonly flushSoon = () => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  constructor(private readonly server: Server) {}
+
+  /** Queue reply bytes [start, end) for s; a closing session with nothing to send still gets its turn. */
+  add(s: Session, start: number, end: number): void {
+    if (end === start && !s.closeAfterReply) return;
+    if (this.count * 2 === this.ranges.length) {
+      const grown = new Int32Array(this.ranges.length * 2);
+      grown.set(this.ranges);
+      this.ranges = grown;
+    }
+    this.sessions[this.count] = s;
+    this.ranges[this.count * 2] = start;
+    this.ranges[this.count * 2 + 1] = end;
+    this.count++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushSoon);
+    }
   }
-  queueOutput(server, s, reply.buf, written, len);
+
+  /** Write every queued range; whatever a socket does not take is kept on its session. */
+  flush(): void {
+    const server = this.server;
+    const reply = server.reply;
+    for (let i = 0; i < this.count; i++) {
+      const s = this.sessions[i];
+      this.sessions[i] = undefined as unknown as Session;
+      const start = this.ranges[i * 2];
+      const end = this.ranges[i * 2 + 1];
+      counters[Counter.bytesSent] += end - start;
+      if (s.closed) continue;
+      let written = 0;
+      if (s.outLen === 0 && end > start) {
+        written = s.socket.write(reply.buf, start, end - start);
+        if (written < 0) written = 0;
+      }
+      if (start + written < end) queueOutput(server, s, reply.buf, start + written, end);
+      if (s.closeAfterReply && s.outLen === 0) server.close(s);
+    }
+    this.count = 0;
+    reply.pos = 0;
+  }
 }
 
 function queueOutput(server: Server, s: Session, src: Uint8Array, from: number, to: number): void {

@@ -4,7 +4,7 @@ import { Counter, counters } from "../metrics/index.ts";
 import { ReplyWriter, RespParser } from "../protocol/resp/index.ts";
 import { Store } from "../store/index.ts";
 import type { Logger } from "../stdx/index.ts";
-import { onData, onDrain } from "./connection.ts";
+import { onData, onDrain, PendingWrites } from "./connection.ts";
 import { createHooks } from "./hooks.ts";
 import { OpsSampler } from "./info.ts";
 import { splitAddress, type ServerOptions, type ValueValidator } from "./options.ts";
@@ -23,6 +23,7 @@ export class Server {
   readonly listeners: { protocol: string; address: string; listener: TCPSocketListener<Session> }[] = [];
   shuttingDown = false;
   readonly ops = new OpsSampler();
+  readonly writes = new PendingWrites(this);
   private nextClientId = 1;
   private timers: ReturnType<typeof setInterval>[] = [];
   private shared: Shared;
@@ -165,6 +166,7 @@ export class Server {
     if (this.stopping) return this.stopping;
     this.stopping = (async () => {
       this.shuttingDown = true;
+      this.writes.flush();
       this.log.info("shutdown: stop accepting connections", { reason });
       for (const l of this.listeners) l.listener.stop(false);
       for (const t of this.timers) clearInterval(t);

@@ -1,0 +1,2 @@
+export { execve } from "./exec.ts";
+export { tuneAllocator, PURGE_DELAY_ENV, PURGE_DELAY_MS, type AllocatorTuning } from "./allocator.ts";
