@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { StartupError } from "../config/index.ts";
 import type { Config } from "../config/index.ts";
-import { createLogger, type Logger, type LogLevel, logLevels } from "../stdx/index.ts";
+import { createLogger, type Logger } from "../stdx/index.ts";
 
 export interface ProcessLogger extends Logger {
   close(): void;
@@ -33,30 +33,6 @@ function openLogFile(path: string): number {
   }
 }
 
-function fieldsText(fields?: Record<string, unknown>): string {
-  if (!fields) return "";
-  return " " + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
-}
-
-/** One line per record: "2024-01-01T00:00:00.000Z INFO  message key=value". */
-function prettyFileLogger(level: LogLevel, write: (line: string) => void): Logger {
-  let current = level;
-  const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (logLevels.indexOf(lvl) > logLevels.indexOf(current)) return;
-    write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${msg}${fieldsText(fields)}\n`);
-  };
-  return {
-    error: (m, f) => emit("error", m, f),
-    warn: (m, f) => emit("warn", m, f),
-    info: (m, f) => emit("info", m, f),
-    debug: (m, f) => emit("debug", m, f),
-    setLevel(l) {
-      current = l;
-    },
-    level: () => current,
-  };
-}
-
 /** The logger [logging] asks for. Throws StartupError when the log file cannot be opened. */
 export function createProcessLogger(cfg: Config["logging"]): ProcessLogger {
   if (cfg.file === "") return { ...createLogger({ level: cfg.level, format: cfg.format }), close() {} };
@@ -68,7 +44,7 @@ export function createProcessLogger(cfg: Config["logging"]): ProcessLogger {
       // A full disk must not take the cache down with it; the record is lost.
     }
   };
-  const log = cfg.format === "json" ? createLogger({ level: cfg.level, format: "json", write }) : prettyFileLogger(cfg.level, write);
+  const log = createLogger({ level: cfg.level, format: cfg.format, write });
   return {
     ...log,
     close() {

@@ -1,21 +1,12 @@
-import { createConsola, type ConsolaInstance, LogLevels } from "consola";
-
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 export type LogFormat = "pretty" | "json";
 
-const levelNumber: Record<LogLevel, number> = {
-  error: LogLevels.error,
-  warn: LogLevels.warn,
-  info: LogLevels.info,
-  debug: LogLevels.debug,
-  trace: LogLevels.trace,
-};
-
-export const logLevels = Object.keys(levelNumber) as LogLevel[];
+export const logLevels: LogLevel[] = ["error", "warn", "info", "debug", "trace"];
 
 /**
- * The process logger: consola underneath, writing to stderr. `json` writes one object per
- * line (time, level, msg, fields) for log shippers.
+ * The process logger. `pretty`: "2026-01-01T00:00:00.000Z INFO  message key=value";
+ * `json`: one object per line (time, level, msg, fields) for log shippers. Written to
+ * stderr unless a writer is given.
  */
 export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
@@ -26,26 +17,19 @@ export interface Logger {
   level(): LogLevel;
 }
 
+function fieldsText(fields?: Record<string, unknown>): string {
+  if (!fields) return "";
+  return " " + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
+}
+
 export function createLogger(opts: { level: LogLevel; format: LogFormat; write?: (line: string) => void }): Logger {
-  const write = opts.write ?? ((line: string) => process.stderr.write(line));
+  const write = opts.write ?? ((line: string) => void process.stderr.write(line));
   let level = opts.level;
-  let consola: ConsolaInstance | null = null;
-  if (opts.format === "pretty") {
-    consola = createConsola({
-      level: levelNumber[level],
-      formatOptions: { date: true, colors: false, compact: true },
-      stdout: process.stderr as never,
-      stderr: process.stderr as never,
-    });
-  }
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (levelNumber[lvl] > levelNumber[level]) return;
-    if (consola) {
-      const suffix = fields ? " " + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ") : "";
-      consola[lvl === "trace" ? "trace" : lvl](msg + suffix);
-      return;
-    }
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }) + "\n");
+    if (logLevels.indexOf(lvl) > logLevels.indexOf(level)) return;
+    const time = new Date().toISOString();
+    if (opts.format === "json") write(JSON.stringify({ time, level: lvl, msg, ...fields }) + "\n");
+    else write(`${time} ${lvl.toUpperCase().padEnd(5)} ${msg}${fieldsText(fields)}\n`);
   };
   return {
     error: (m, f) => emit("error", m, f),
@@ -54,7 +38,6 @@ export function createLogger(opts: { level: LogLevel; format: LogFormat; write?:
     debug: (m, f) => emit("debug", m, f),
     setLevel(l) {
       level = l;
-      if (consola) consola.level = levelNumber[l];
     },
     level: () => level,
   };
