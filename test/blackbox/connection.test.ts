@@ -157,6 +157,15 @@ describe("server commands", () => {
     expect(all.length).toBe(count);
   });
 
+  test("CONFIG RESETSTAT zeroes the INFO stats", async () => {
+    await c.call("GET", "stat:missing");
+    expect(await c.call("INFO", "stats")).toMatch(/keyspace_misses:[1-9]/);
+    expect(await c.call("CONFIG", "RESETSTAT")).toBe("OK");
+    const info = (await c.call("INFO", "stats")) as string;
+    expect(info).toContain("keyspace_misses:0\r\n");
+    expect(info).toContain("keyspace_hits:0\r\n");
+  });
+
   test("TIME and DEBUG SLEEP", async () => {
     const [secs, micros] = (await c.call("TIME")) as string[];
     expect(Math.abs(Number(secs) - Date.now() / 1000)).toBeLessThan(5);

@@ -51,6 +51,21 @@ describe("client limits", () => {
     }
   });
 
+  test("tcp_keepalive arms the kernel's keepalive timer on client sockets", async () => {
+    const server = await startServer({ set: ["server.tcp_keepalive=120"] });
+    try {
+      const c = await RawClient.connect(server.port);
+      expect(await c.call("PING")).toBe("PONG");
+      const ss = Bun.spawnSync(["ss", "-tno", "state", "established", `( sport = :${server.port} )`], { stdout: "pipe" });
+      const timer = /timer:\(keepalive,(\d+)min/.exec(ss.stdout.toString());
+      expect(timer).not.toBeNull();
+      expect(Number(timer![1])).toBeLessThanOrEqual(2);
+      c.close();
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
   test("a client that stops reading is cut off at its output buffer limit", async () => {
     const server = await startServer({ set: ["server.client_output_buffer_limit=1MB", "cache.max_value_size=1MB"] });
     try {
