@@ -47,7 +47,24 @@ export function dispatch(s: Session, table: CommandTable): void {
     unknownSubcommand(s, spec.name);
     return;
   }
-  spec.handler(s);
+  const mark = s.reply.pos;
+  try {
+    spec.handler(s);
+  } catch (error) {
+    // A bug in one command must not take the server (and every client) down: drop the
+    // partial reply, answer an error, keep the connection in sync.
+    s.reply.pos = mark;
+    s.reply.error(`ERR internal error in '${spec.name}': ${(error as Error)?.message ?? String(error)}`);
+    counters[Counter.errorReplies]++;
+    onHandlerError(spec.name, error);
+  }
+}
+
+let onHandlerError: (command: string, error: unknown) => void = () => {};
+
+/** Where handler crashes are reported (the server's logger). */
+export function setHandlerErrorReporter(report: (command: string, error: unknown) => void): void {
+  onHandlerError = report;
 }
 
 function wrongArity(s: Session, name: string): void {

@@ -5,6 +5,7 @@ import { ReplyWriter, RespParser } from "../protocol/resp/index.ts";
 import { Store } from "../store/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import { onData, onDrain, PendingWrites } from "./connection.ts";
+import { setHandlerErrorReporter } from "./dispatch.ts";
 import { createHooks } from "./hooks.ts";
 import { OpsSampler } from "./info.ts";
 import { splitAddress, type ServerOptions, type ValueValidator } from "./options.ts";
@@ -58,6 +59,9 @@ export class Server {
   }
 
   start(): void {
+    setHandlerErrorReporter((command, error) =>
+      this.log.error("command handler failed", { command, error: (error as Error)?.stack ?? String(error) }),
+    );
     for (const l of this.options.listener) this.listen(l.protocol, l.address);
     this.timers.push(setInterval(() => this.store.tick(), STORE_TICK_MS));
     this.timers.push(setInterval(() => this.clientCron(), CLIENT_CRON_MS));
