@@ -22,12 +22,15 @@ export function onData(server: Server, s: Session, chunk: Uint8Array): void {
   let buf = chunk;
   let end = chunk.length;
   if (s.inLen > 0) {
+    if (s.inLen + chunk.length > server.options.server.client_query_buffer_limit) {
+      queryLimitExceeded(server, s, s.inLen + chunk.length);
+      return;
+    }
     appendInput(s, chunk);
     buf = s.inBuf!;
     end = s.inLen;
     // Still inside a big bulk the parser has already measured: don't rescan, just wait.
     if (end < s.needBytes) {
-      if (end > server.options.server.client_query_buffer_limit) keepTail(server, s, buf, 0, end, s.needBytes);
       return;
     }
   }
@@ -52,16 +55,30 @@ export function onData(server: Server, s: Session, chunk: Uint8Array): void {
       dispatch(s, server.table);
       reply.proto = s.proto;
       if (s.closeAfterReply || s.closed) break;
+      const limit = server.options.server.client_output_buffer_limit;
+      if (limit > 0 && reply.pos - mark + s.outLen > limit) {
+        reply.pos = mark;
+        outputLimitExceeded(server, s, limit);
+        return;
+      }
     }
     if (reply.pos >= BATCH_FLUSH_BYTES) {
       server.writes.add(s, mark, reply.pos);
       server.writes.flush();
       mark = 0;
+      if (s.closed) return;
     }
   }
   keepTail(server, s, buf, start, end, parser.needBytes);
   s.needBytes = s.inLen > 0 ? parser.needBytes : 0;
   server.writes.add(s, mark, reply.pos);
+}
+
+function queryLimitExceeded(server: Server, s: Session, qbuf: number): void {
+  server.log.warn("closing client that reached max query buffer length", { id: s.id, addr: s.addr, qbuf });
+  s.inLen = 0;
+  s.inBuf = null;
+  server.close(s, true);
 }
 
 function appendInput(s: Session, chunk: Uint8Array): void {
@@ -84,10 +101,7 @@ function keepTail(server: Server, s: Session, buf: Uint8Array, start: number, en
     return;
   }
   if (rest > server.options.server.client_query_buffer_limit) {
-    server.log.warn("closing client that reached max query buffer length", { id: s.id, addr: s.addr, qbuf: rest });
-    s.inLen = 0;
-    s.inBuf = null;
-    server.close(s);
+    queryLimitExceeded(server, s, rest);
     return;
   }
   if (buf === s.inBuf) {
@@ -106,8 +120,9 @@ function keepTail(server: Server, s: Session, buf: Uint8Array, start: number, en
  * shared reply buffer, written by one flush scheduled with setImmediate.
  */
 export class PendingWrites {
-  private sessions: Session[] = [];
-  private ranges = new Int32Array(256);
+  private sessions: (Session | undefined)[] = [];
+  /** start, end pairs; doubles because a turn's replies may pass 2 GiB. */
+  private ranges = new Float64Array(256);
   private count = 0;
   private scheduled = false;
   private readonly flushSoon = () => {
@@ -120,15 +135,21 @@ export class PendingWrites {
   /** Queue reply bytes [start, end) for s; a closing session with nothing to send still gets its turn. */
   add(s: Session, start: number, end: number): void {
     if (end === start && !s.closeAfterReply) return;
-    if (this.count * 2 === this.ranges.length) {
-      const grown = new Int32Array(this.ranges.length * 2);
-      grown.set(this.ranges);
-      this.ranges = grown;
+    const last = this.count - 1;
+    // Several reads of one socket in one turn (a big pipeline) give adjacent ranges: one write.
+    if (last >= 0 && this.sessions[last] === s && this.ranges[last * 2 + 1] === start) {
+      this.ranges[last * 2 + 1] = end;
+    } else {
+      if (this.count * 2 === this.ranges.length) {
+        const grown = new Float64Array(this.ranges.length * 2);
+        grown.set(this.ranges);
+        this.ranges = grown;
+      }
+      this.sessions[this.count] = s;
+      this.ranges[this.count * 2] = start;
+      this.ranges[this.count * 2 + 1] = end;
+      this.count++;
     }
-    this.sessions[this.count] = s;
-    this.ranges[this.count * 2] = start;
-    this.ranges[this.count * 2 + 1] = end;
-    this.count++;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushSoon);
@@ -140,23 +161,44 @@ export class PendingWrites {
     const server = this.server;
     const reply = server.reply;
     for (let i = 0; i < this.count; i++) {
-      const s = this.sessions[i];
-      this.sessions[i] = undefined as unknown as Session;
+      const s = this.sessions[i]!;
       const start = this.ranges[i * 2];
       const end = this.ranges[i * 2 + 1];
-      counters[Counter.bytesSent] += end - start;
       if (s.closed) continue;
       let written = 0;
       if (s.outLen === 0 && end > start) {
         written = s.socket.write(reply.buf, start, end - start);
         if (written < 0) written = 0;
       }
+      counters[Counter.bytesSent] += written;
       if (start + written < end) queueOutput(server, s, reply.buf, start + written, end);
-      if (s.closeAfterReply && s.outLen === 0) server.close(s);
+    }
+    // Closing waits until every range is written: one session may have several.
+    for (let i = 0; i < this.count; i++) {
+      const s = this.sessions[i]!;
+      this.sessions[i] = undefined;
+      if (s.closeAfterReply && s.outLen === 0 && !s.closed) server.close(s);
     }
     this.count = 0;
     reply.pos = 0;
+    if (reply.buf.length > SHARED_REPLY_KEEP_BYTES) reply.buf = new Uint8Array(SHARED_REPLY_START_BYTES);
   }
+}
+
+/** A turn with a huge reply grows the shared buffer; give that memory back afterwards. */
+const SHARED_REPLY_KEEP_BYTES = 4 * 1024 * 1024;
+const SHARED_REPLY_START_BYTES = 64 * 1024;
+/** A drained per-session output buffer bigger than this is dropped rather than kept. */
+const SESSION_OUT_KEEP_BYTES = 64 * 1024;
+
+function outputLimitExceeded(server: Server, s: Session, limit: number): void {
+  server.log.warn("closing client that exceeded its output buffer limit", { id: s.id, addr: s.addr, limit });
+  counters[Counter.clientsClosedOutputLimit]++;
+  s.outLen = 0;
+  s.outStart = 0;
+  s.outBuf = null;
+  s.inLen = 0;
+  server.close(s, true);
 }
 
 function queueOutput(server: Server, s: Session, src: Uint8Array, from: number, to: number): void {
@@ -164,31 +206,35 @@ function queueOutput(server: Server, s: Session, src: Uint8Array, from: number, 
   const need = s.outLen + rest;
   const limit = server.options.server.client_output_buffer_limit;
   if (limit > 0 && need > limit) {
-    server.log.warn("closing client that exceeded its output buffer limit", { id: s.id, addr: s.addr, omem: need, limit });
-    counters[Counter.clientsClosedOutputLimit]++;
-    s.outLen = 0;
-    s.outBuf = null;
-    server.close(s, true);
+    outputLimitExceeded(server, s, limit);
     return;
   }
-  if (s.outBuf === null || s.outBuf.length < need) {
-    const grown = new Uint8Array(Math.max(need, 16 * 1024, (s.outBuf?.length ?? 0) * 2));
-    if (s.outBuf !== null) grown.set(s.outBuf.subarray(0, s.outLen));
-    s.outBuf = grown;
+  let out = s.outBuf;
+  if (out === null || s.outStart + need > out.length) {
+    if (out !== null && need <= out.length) {
+      out.copyWithin(0, s.outStart, s.outStart + s.outLen);
+    } else {
+      const grown = new Uint8Array(Math.max(need, 16 * 1024, (out?.length ?? 0) * 2));
+      if (out !== null) grown.set(out.subarray(s.outStart, s.outStart + s.outLen));
+      s.outBuf = out = grown;
+    }
+    s.outStart = 0;
   }
-  s.outBuf.set(src.subarray(from, to), s.outLen);
+  out.set(src.subarray(from, to), s.outStart + s.outLen);
   s.outLen = need;
 }
 
-/** The socket can take more: send what was kept back. */
+/** The socket can take more: send what was kept back, from a moving start (no copy per drain). */
 export function onDrain(server: Server, s: Session): void {
   if (s.outLen === 0 || s.closed) return;
-  let written = s.socket.write(s.outBuf!, 0, s.outLen);
+  let written = s.socket.write(s.outBuf!, s.outStart, s.outLen);
   if (written < 0) written = 0;
-  if (written < s.outLen) s.outBuf!.copyWithin(0, written, s.outLen);
+  counters[Counter.bytesSent] += written;
+  s.outStart += written;
   s.outLen -= written;
   if (s.outLen === 0) {
-    if (s.outBuf!.length > 1024 * 1024) s.outBuf = null;
+    s.outStart = 0;
+    if (s.outBuf!.length > SESSION_OUT_KEEP_BYTES) s.outBuf = null;
     if (s.closeAfterReply || server.shuttingDown) server.close(s);
   }
 }

@@ -102,7 +102,10 @@ function section(server: Server, name: string): [string, string | number][] {
       ];
     case "memory": {
       const rss = rssBytes();
-      const used = st.usedBytes + process.memoryUsage().heapUsed;
+      // heapUsed counts the arena's ArrayBuffers at their full reserved size; count the
+      // store by what its segments hold instead.
+      const jsHeap = Math.max(0, process.memoryUsage().heapUsed - st.heapSizeBytes);
+      const used = st.usedBytes + jsHeap;
       return [
         ["used_memory", used],
         ["used_memory_human", human(used)],

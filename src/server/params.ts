@@ -124,7 +124,7 @@ export function configSet(server: Server, pairs: [string, string][]): string | n
   const seen = new Set<string>();
   for (const [rawName, value] of pairs) {
     const name = rawName.toLowerCase();
-    const param = params[name];
+    const param = Object.hasOwn(params, name) ? params[name] : undefined;
     if (seen.has(name)) return `ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`;
     seen.add(name);
     if (param === undefined) return `ERR Unknown option or number of arguments for CONFIG SET - '${rawName}'`;

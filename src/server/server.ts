@@ -82,7 +82,8 @@ export class Server {
             server.accept(socket, protocol);
           },
           data(socket, chunk) {
-            onData(server, socket.data, chunk);
+            // Sockets refused at accept (maxclients, shutdown) have no session.
+            if (socket.data) onData(server, socket.data, chunk);
           },
           drain(socket) {
             if (socket.data) onDrain(server, socket.data);

@@ -32,6 +32,7 @@ export class Session implements Ctx, ClientState {
   needBytes = 0;
   /** Output the socket has not taken yet; flushed on drain. */
   outBuf: Uint8Array | null = null;
+  outStart = 0;
   outLen = 0;
 
   readonly createdMs: number;

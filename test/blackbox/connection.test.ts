@@ -70,6 +70,7 @@ describe("connection commands", () => {
     expect(await d.call("CLIENT", "GETNAME")).toBe("r3");
     d.write(resp("GET", "missing-key"));
     expect(await d.expect("_\r\n")).toBe("_\r\n");
+    expect(await d.call("HELLO", "03")).toEqual({ error: "ERR Protocol version is not an integer or out of range" });
     d.write(resp("HELLO", "4"));
     expect(await d.expect("-NOPROTO unsupported protocol version\r\n")).toBe("-NOPROTO unsupported protocol version\r\n");
     d.write(resp("HELLO", "3", "AUTH", "nobody", "pw"));
@@ -117,6 +118,7 @@ describe("server commands", () => {
     expect(await c.call("CONFIG", "SET", "maxclients", "lots")).toEqual({ error: "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer" });
     expect(await c.call("CONFIG", "SET", "maxmemory", "1gb")).toEqual({ error: "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - can't set immutable config" });
     expect(await c.call("CONFIG", "SET", "nonsense", "1")).toEqual({ error: "ERR Unknown option or number of arguments for CONFIG SET - 'nonsense'" });
+    expect(await c.call("CONFIG", "SET", "constructor", "1")).toEqual({ error: "ERR Unknown option or number of arguments for CONFIG SET - 'constructor'" });
     // All or nothing: a bad second pair leaves the first unchanged.
     expect(await c.call("CONFIG", "SET", "timeout", "7", "maxclients", "-1")).toMatchObject({ error: expect.stringContaining("maxclients") });
     expect(await c.call("CONFIG", "GET", "timeout")).toEqual(["timeout", "0"]);

@@ -34,6 +34,20 @@ describe("framing", () => {
     c.close();
   });
 
+  for (const [ending, last] of [["QUIT", "+OK\r\n"], ["a protocol error", "-ERR Protocol error: invalid multibulk length\r\n"]] as const) {
+    test(`a big pipeline ending in ${ending} gets every reply before the close`, async () => {
+      const c = await RawClient.connect(server.port);
+      const value = "x".repeat(1000);
+      const frames: Uint8Array[] = [];
+      for (let i = 0; i < 2000; i++) frames.push(resp("SET", `bp:${i}`, value));
+      frames.push(ending === "QUIT" ? resp("QUIT") : new TextEncoder().encode("*x\r\n"));
+      c.write(Buffer.concat(frames));
+      const expected = "+OK\r\n".repeat(2000) + last;
+      expect(await c.expect(expected)).toBe(expected);
+      expect(await c.waitClosed()).toBe(true);
+    });
+  }
+
   test("frames split at every byte still parse", async () => {
     const c = await RawClient.connect(server.port);
     const frame = Buffer.concat([resp("SET", "split", "a\r\nb"), resp("GET", "split")]);

@@ -30,7 +30,7 @@ export const hello: CommandSpec = {
     let name: string | null = null;
     if (argc >= 2) {
       const ver = argText(c, 1);
-      if (!/^-?\d+$/.test(ver)) {
+      if (!/^(0|-?[1-9]\d*)$/.test(ver)) {
         c.reply.error("ERR Protocol version is not an integer or out of range");
         return;
       }

@@ -146,7 +146,7 @@ const info: CommandSpec = {
     for (let i = 2; i < c.argv.argc; i++) {
       const spec = lookup(c, argText(c, i));
       if (spec) replyInfo(c, spec);
-      else c.reply.nullArray();
+      else c.reply.nullBulk();
     }
   },
 };
