@@ -22,26 +22,38 @@ export function parseMemory(value: string): number | null {
   return Number(m[1]) * (m[2] ? units[m[2].toLowerCase()] : 1);
 }
 
-function intParam(read: (s: Server) => number, write: (s: Server, v: number) => void, min: number, max: number): Param {
+/** The schema's bounds for [section] key, through the validator the CLI injects. */
+function schemaError(s: Server, schemaKey: string, v: number): string | null {
+  if (s.validate === null) return null;
+  const [section, key] = schemaKey.split(".");
+  const result = s.validate(section, key, String(v));
+  return result.ok ? null : result.error;
+}
+
+function intParam(schemaKey: string, read: (s: Server) => number, write: (s: Server, v: number) => void, min: number, max: number): Param {
   return {
     get: (s) => String(read(s)),
     set(s, value) {
       if (!/^-?\d+$/.test(value)) return "argument couldn't be parsed into an integer";
       const v = Number(value);
       if (v < min || v > max) return `argument must be between ${min} and ${max} inclusive`;
+      const error = schemaError(s, schemaKey, v);
+      if (error !== null) return error;
       write(s, v);
       return null;
     },
   };
 }
 
-function memoryParam(read: (s: Server) => number, write: (s: Server, v: number) => void, min: number): Param {
+function memoryParam(schemaKey: string, read: (s: Server) => number, write: (s: Server, v: number) => void, min: number): Param {
   return {
     get: (s) => String(read(s)),
     set(s, value) {
       const v = parseMemory(value);
       if (v === null) return "argument must be a memory value";
       if (v < min) return `argument must be a memory value of at least ${min}`;
+      const error = schemaError(s, schemaKey, v);
+      if (error !== null) return error;
       write(s, v);
       return null;
     },
@@ -58,10 +70,11 @@ export const params: Record<string, Param> = {
   bind: immutable((s) => s.listeners.map((l) => l.address.slice(0, l.address.lastIndexOf(":"))).join(" ")),
   save: immutable(() => ""),
   appendonly: immutable(() => "no"),
-  maxclients: intParam((s) => s.options.server.maxclients, (s, v) => (s.options.server.maxclients = v), 1, 1_000_000),
-  timeout: intParam((s) => s.options.server.timeout, (s, v) => (s.options.server.timeout = v), 0, 2 ** 31 - 1),
-  "tcp-keepalive": intParam((s) => s.options.server.tcp_keepalive, (s, v) => (s.options.server.tcp_keepalive = v), 0, 2 ** 31 - 1),
+  maxclients: intParam("server.maxclients", (s) => s.options.server.maxclients, (s, v) => (s.options.server.maxclients = v), 1, 1_000_000),
+  timeout: intParam("server.timeout", (s) => s.options.server.timeout, (s, v) => (s.options.server.timeout = v), 0, 2 ** 31 - 1),
+  "tcp-keepalive": intParam("server.tcp_keepalive", (s) => s.options.server.tcp_keepalive, (s, v) => (s.options.server.tcp_keepalive = v), 0, 2 ** 31 - 1),
   "proto-max-bulk-len": memoryParam(
+    "server.proto_max_bulk_len",
     (s) => s.options.server.proto_max_bulk_len,
     (s, v) => {
       s.options.server.proto_max_bulk_len = v;
@@ -70,6 +83,7 @@ export const params: Record<string, Param> = {
     1024 * 1024,
   ),
   "client-query-buffer-limit": memoryParam(
+    "server.client_query_buffer_limit",
     (s) => s.options.server.client_query_buffer_limit,
     (s, v) => (s.options.server.client_query_buffer_limit = v),
     1024 * 1024,

@@ -118,6 +118,7 @@ describe("server commands", () => {
     expect(await c.call("CONFIG", "SET", "maxclients", "lots")).toEqual({ error: "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer" });
     expect(await c.call("CONFIG", "SET", "maxmemory", "1gb")).toEqual({ error: "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - can't set immutable config" });
     expect(await c.call("CONFIG", "SET", "nonsense", "1")).toEqual({ error: "ERR Unknown option or number of arguments for CONFIG SET - 'nonsense'" });
+    expect(await c.call("CONFIG", "SET", "client-query-buffer-limit", "100gb")).toMatchObject({ error: expect.stringContaining("from 1MB to 4GB") });
     expect(await c.call("CONFIG", "SET", "constructor", "1")).toEqual({ error: "ERR Unknown option or number of arguments for CONFIG SET - 'constructor'" });
     // All or nothing: a bad second pair leaves the first unchanged.
     expect(await c.call("CONFIG", "SET", "timeout", "7", "maxclients", "-1")).toMatchObject({ error: expect.stringContaining("maxclients") });
