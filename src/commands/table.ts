@@ -10,8 +10,8 @@ export class CommandTable {
   private names: Uint8Array[] = [];
   private slots: Int32Array;
   private mask: number;
-  /** Subcommand tables by container index. */
-  private subtables = new Map<number, CommandTable>();
+  /** Subcommand tables by container index (undefined for plain commands). */
+  private subtables: (CommandTable | undefined)[] = [];
   /** Calls per command index, for INFO commandstats later. */
   readonly calls: Float64Array;
 
@@ -34,7 +34,7 @@ export class CommandTable {
     let slot = hashName(name, 0, name.length) & this.mask;
     while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
     this.slots[slot] = index;
-    if (spec.subcommands?.length) this.subtables.set(index, new CommandTable(spec.subcommands));
+    this.subtables[index] = spec.subcommands?.length ? new CommandTable(spec.subcommands) : undefined;
   }
 
   indexOf(buf: Uint8Array, off: number, len: number): number {
@@ -59,7 +59,7 @@ export class CommandTable {
 
   /** The subcommand table of a container command, if it has one. */
   subtable(index: number): CommandTable | undefined {
-    return this.subtables.get(index);
+    return this.subtables[index];
   }
 
   byName(name: string): CommandSpec | undefined {

@@ -3,8 +3,6 @@ import type { CommandTable } from "../commands/index.ts";
 import { text } from "../stdx/index.ts";
 import type { Session } from "./session.ts";
 
-const ARGS_IN_ERROR_MAX = 20;
-
 /**
  * Look the command up on bytes, check arity, run it. Errors use Redis 7's texts, which
  * clients and redis-cli match on.
@@ -75,8 +73,9 @@ function wrongArity(s: Session, name: string): void {
 function unknownCommand(s: Session): void {
   const argv = s.argv;
   let args = "";
-  for (let i = 1; i < argv.argc && args.length < 128 && i <= ARGS_IN_ERROR_MAX; i++) {
-    args += `'${sanitize(text(argv.buf, argv.off[i], Math.min(argv.len[i], 128)))}' `;
+  // As Redis: the quoted arguments share a 128-character budget.
+  for (let i = 1; i < argv.argc && args.length < 128; i++) {
+    args += `'${sanitize(text(argv.buf, argv.off[i], Math.min(argv.len[i], 128 - args.length)))}' `;
   }
   const name = sanitize(text(argv.buf, argv.off[0], Math.min(argv.len[0], 128)));
   s.reply.error(`ERR unknown command '${name}', with args beginning with: ${args}`);
