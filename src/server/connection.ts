@@ -18,7 +18,9 @@ const BATCH_FLUSH_BYTES = 1024 * 1024;
 export function onData(server: Server, s: Session, chunk: Uint8Array): void {
   if (s.closed || s.closeAfterReply) return;
   counters[Counter.bytesReceived] += chunk.length;
-  s.lastInteractionMs = Date.now();
+  const now = Date.now();
+  server.clock.ms = now;
+  s.lastInteractionMs = now;
   let buf = chunk;
   let end = chunk.length;
   if (s.inLen > 0) {

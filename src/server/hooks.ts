@@ -46,6 +46,7 @@ export function createHooks(server: Server): ServerHooks {
     },
     sleep(ms) {
       Bun.sleepSync(ms);
+      server.clock.ms = Date.now();
     },
   };
 }

@@ -19,6 +19,8 @@ export class Server {
   readonly reply: ReplyWriter;
   readonly table: CommandTable;
   readonly store: Store;
+  /** The time commands and the store see; refreshed per data callback (Redis caches it per command). */
+  readonly clock: { ms: number };
   readonly sessions = new Map<number, Session>();
   readonly startedMs = Date.now();
   readonly listeners: { protocol: string; address: string; listener: TCPSocketListener<Session> }[] = [];
@@ -38,7 +40,10 @@ export class Server {
     readonly onStopped: () => void,
   ) {
     const o = options;
+    const clock = { ms: Date.now() };
+    this.clock = clock;
     this.store = new Store({
+      nowMs: () => clock.ms,
       heapSizeBytes: o.cache.heap_size,
       segmentSizeBytes: o.cache.segment_size,
       hashtablePower: o.cache.hashtable_power,
@@ -55,6 +60,7 @@ export class Server {
       store: this.store,
       hooks: createHooks(this),
       scratch: { buf: new Uint8Array(64 * 1024) },
+      clock,
     };
   }
 
@@ -63,7 +69,12 @@ export class Server {
       this.log.error("command handler failed", { command, error: (error as Error)?.stack ?? String(error) }),
     );
     for (const l of this.options.listener) this.listen(l.protocol, l.address);
-    this.timers.push(setInterval(() => this.store.tick(), STORE_TICK_MS));
+    this.timers.push(
+      setInterval(() => {
+        this.clock.ms = Date.now();
+        this.store.tick();
+      }, STORE_TICK_MS),
+    );
     this.timers.push(setInterval(() => this.clientCron(), CLIENT_CRON_MS));
     for (const t of this.timers) t.unref();
   }

@@ -10,6 +10,8 @@ export interface Shared {
   store: StoreApi;
   hooks: ServerHooks;
   scratch: { buf: Uint8Array };
+  /** Wall clock read once per data callback (and before each store tick), not per command. */
+  clock: { ms: number };
 }
 
 /**
@@ -63,7 +65,7 @@ export class Session implements Ctx, ClientState {
   }
 
   nowMs(): number {
-    return Date.now();
+    return this.shared.clock.ms;
   }
 
   scratch(bytes: number): Uint8Array {
