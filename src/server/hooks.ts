@@ -1,4 +1,4 @@
-import type { ClientState, ServerHooks } from "../commands/index.ts";
+import type { ServerHooks } from "../commands/index.ts";
 import { resetCounters } from "../metrics/index.ts";
 import { infoText } from "./info.ts";
 import { configGet, configSet } from "./params.ts";
@@ -96,4 +96,3 @@ function clientLine(server: Server, s: Session): string {
   return fields.map(([k, v]) => `${k}=${v}`).join(" ");
 }
 
-export type { ClientState };

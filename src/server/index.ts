@@ -3,7 +3,7 @@ import type { ServerOptions, ValueValidator } from "./options.ts";
 import { Server } from "./server.ts";
 
 export type { ServerOptions, ValueValidator } from "./options.ts";
-export { CRUCIBLE_VERSION, REDIS_COMPAT_VERSION } from "./info.ts";
+export { CRUCIBLE_VERSION } from "./info.ts";
 
 export interface RunningServer {
   /** Addresses actually bound (port 0 resolved). */

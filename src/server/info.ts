@@ -4,8 +4,7 @@ import { Counter, counters } from "../metrics/index.ts";
 import type { Server } from "./server.ts";
 
 export const CRUCIBLE_VERSION = "0.1.0";
-export { REDIS_VERSION as REDIS_COMPAT_VERSION } from "../commands/index.ts";
-import { REDIS_VERSION as REDIS_COMPAT_VERSION } from "../commands/index.ts";
+import { REDIS_VERSION } from "../commands/index.ts";
 
 const DEFAULT_SECTIONS = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
 const ALL_SECTIONS = [...DEFAULT_SECTIONS, "crucible"];
@@ -76,7 +75,7 @@ function section(server: Server, name: string): [string, string | number][] {
       const uptime = Math.floor((Date.now() - server.startedMs) / 1000);
       const resp = server.listeners.find((l) => l.protocol === "resp");
       return [
-        ["redis_version", REDIS_COMPAT_VERSION],
+        ["redis_version", REDIS_VERSION],
         ["crucible_version", CRUCIBLE_VERSION],
         ["redis_mode", "standalone"],
         ["os", `${os.type()} ${os.release()} ${os.arch()}`],

@@ -34,16 +34,6 @@ export function bytesEqual(a: Uint8Array, aOff: number, aLen: number, b: Uint8Ar
   return true;
 }
 
-/** Lexicographic byte comparison, as memcmp then length. */
-export function compareBytes(a: Uint8Array, aOff: number, aLen: number, b: Uint8Array, bOff: number, bLen: number): number {
-  const n = aLen < bLen ? aLen : bLen;
-  for (let i = 0; i < n; i++) {
-    const d = a[aOff + i] - b[bOff + i];
-    if (d !== 0) return d;
-  }
-  return aLen - bLen;
-}
-
 /** Sentinel returned by parseDecimal when the bytes are not a valid integer. */
 export const NOT_AN_INTEGER = Number.NaN;
 
@@ -88,10 +78,6 @@ export function parseInt64(buf: Uint8Array, off: number, len: number): bigint | 
   return v > INT64_MAX || v < INT64_MIN ? null : v;
 }
 
-export function inInt64Range(v: bigint): boolean {
-  return v <= INT64_MAX && v >= INT64_MIN;
-}
-
 /** Writes the decimal digits of an integer into buf at off; returns the new offset. */
 export function writeDecimal(buf: Uint8Array, off: number, value: number): number {
   if (value === 0) {
@@ -119,13 +105,3 @@ export function writeDecimal(buf: Uint8Array, off: number, value: number): numbe
   return off + digits;
 }
 
-/** Number of bytes writeDecimal would write. */
-export function decimalLength(value: number): number {
-  let n = value < 0 ? 2 : 1;
-  let v = Math.abs(value);
-  while (v >= 10) {
-    v = Math.floor(v / 10);
-    n++;
-  }
-  return n;
-}

@@ -63,16 +63,6 @@ export function hashKeyWords(buf: Uint8Array, off: number, len: number, seed: nu
   return h >>> 0;
 }
 
-/** FNV-1a, kept for the hash benchmark in bench/store.bench.ts. */
-export function hashFnv1a(buf: Uint8Array, off: number, len: number, seed: number): number {
-  let h = (0x811c9dc5 ^ Math.imul(seed, 0x9e3779b1)) | 0;
-  for (let i = off, e = off + len; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
-}
-
 /**
  * The 24-bit slot tag for a hash: never 0 (0 marks an empty slot). The bucket index uses
  * the low bits of the hash, so the tag is taken from a remix that depends on all 32.

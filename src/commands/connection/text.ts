@@ -1,10 +1,7 @@
-import { text } from "../../stdx/index.ts";
+import { argText } from "../args.ts";
 import type { Ctx } from "../types.ts";
 
-/** Argument i as a string: for the cold connection/server commands only. */
-export function argText(c: Ctx, i: number): string {
-  return text(c.argv.buf, c.argv.off[i], c.argv.len[i]);
-}
+export { argText };
 
 export function argUpper(c: Ctx, i: number): string {
   return argText(c, i).toUpperCase();
