@@ -1,16 +1,13 @@
-import { dlopen, FFIType, ptr } from "bun:ffi";
+import { ptr } from "bun:ffi";
+import { openLibc } from "./libc.ts";
 
 /**
  * Replace the running process image (same PID) with `argv` under `env`, via libc's execve.
  * Returns only when that fails, with the reason.
  */
 export function execve(argv: string[], env: Record<string, string | undefined>): string {
-  let libc;
-  try {
-    libc = dlopen("libc.so.6", { execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } });
-  } catch (e) {
-    return `libc.so.6 could not be loaded: ${(e as Error).message}`;
-  }
+  const libc = openLibc();
+  if (typeof libc === "string") return libc;
   const encoder = new TextEncoder();
   // Every buffer stays referenced from here until execve returns (or never does).
   const keep: ArrayBufferView[] = [];
@@ -26,7 +23,6 @@ export function execve(argv: string[], env: Record<string, string | undefined>):
     return ptr(pointers);
   };
   const envList = Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
-  const rc = libc.symbols.execve(cstring(argv[0]), vector(argv), vector(envList));
-  libc.close();
+  const rc = libc.execve(cstring(argv[0]), vector(argv), vector(envList));
   return `execve returned ${rc}`;
 }

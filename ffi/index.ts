@@ -1,2 +1,3 @@
 export { execve } from "./exec.ts";
 export { tuneAllocator, PURGE_DELAY_ENV, PURGE_DELAY_MS, type AllocatorTuning } from "./allocator.ts";
+export { adviseHugePages, transparentHugePageMode, type HugePageAdvice } from "./hugepages.ts";

@@ -116,6 +116,7 @@ function section(server: Server, name: string): [string, string | number][] {
         ["maxmemory_policy", o.cache.eviction],
         ["mem_fragmentation_ratio", used > 0 ? (rss / used).toFixed(2) : "0.00"],
         ["mem_allocator", "crucible-segments"],
+        ["mem_thp_advised_bytes", server.hugePages.advisedBytes],
       ];
     }
     case "persistence":

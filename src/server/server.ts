@@ -3,6 +3,7 @@ import { allCommands, CommandTable } from "../commands/index.ts";
 import { Counter, counters } from "../metrics/index.ts";
 import { ReplyWriter, RespParser } from "../protocol/resp/index.ts";
 import { Store } from "../store/index.ts";
+import { adviseHugePages } from "../../ffi/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import { onData, onDrain, PendingWrites } from "./connection.ts";
 import { setHandlerErrorReporter } from "./dispatch.ts";
@@ -31,6 +32,8 @@ export class Server {
   private timers: ReturnType<typeof setInterval>[] = [];
   private shared: Shared;
   private stopping: Promise<void> | null = null;
+  /** Transparent hugepage advice for the store's big arrays: bytes advised, or why none were. */
+  readonly hugePages = { advisedBytes: 0, mode: "", why: "" };
 
   constructor(
     readonly options: ServerOptions,
@@ -50,6 +53,7 @@ export class Server {
       maxValueSizeBytes: o.cache.max_value_size,
       eviction: o.cache.eviction,
       databases: o.server.databases,
+      onLargeAllocation: (view) => this.adviseHugePages(view),
     });
     this.parser = new RespParser({ maxBulkBytes: o.server.proto_max_bulk_len });
     this.reply = new ReplyWriter();
@@ -64,7 +68,23 @@ export class Server {
     };
   }
 
+  private adviseHugePages(view: ArrayBufferView): void {
+    const advice = adviseHugePages([view]);
+    if (advice.advised) {
+      this.hugePages.advisedBytes += advice.bytes;
+      this.hugePages.mode = advice.mode;
+    } else if (this.hugePages.why === "") {
+      this.hugePages.why = advice.why;
+    }
+  }
+
   start(): void {
+    const huge = this.hugePages;
+    if (huge.advisedBytes > 0) {
+      this.log.info("store memory: transparent hugepages advised", { bytes: huge.advisedBytes, thp: huge.mode });
+    } else {
+      this.log.info("store memory: 4 KiB pages", { why: huge.why });
+    }
     setHandlerErrorReporter((command, error) =>
       this.log.error("command handler failed", { command, error: (error as Error)?.stack ?? String(error) }),
     );

@@ -26,7 +26,10 @@ export class HashTable {
   private highWater: number;
   private freeHead = 0;
 
-  constructor(power: number) {
+  constructor(
+    power: number,
+    private readonly onAllocation?: (words: Int32Array) => void,
+  ) {
     if (!Number.isInteger(power) || power < 3 || power > 32) throw new Error(`hashtable_power must be 3..32, got ${power}`);
     this.mainBuckets = 2 ** (power - 3);
     this.mask = this.mainBuckets - 1;
@@ -34,6 +37,7 @@ export class HashTable {
     this.highWater = this.mainBuckets;
     this.words = new Int32Array(this.capacity * WORDS_PER_BUCKET);
     this.next = new Int32Array(this.capacity);
+    this.onAllocation?.(this.words);
   }
 
   /** Bytes held by the index (main table, overflow pool, chain links). */
@@ -142,5 +146,6 @@ export class HashTable {
     this.words = words;
     this.next = next;
     this.capacity = capacity;
+    this.onAllocation?.(words);
   }
 }

@@ -54,6 +54,7 @@ import {
   SetStatus,
   type StoreApi,
   type StoreOptions,
+  type StoreSettings,
   type StoreStats,
 } from "./types.ts";
 
@@ -82,7 +83,7 @@ export class Store implements StoreApi {
   casExpected = 0;
   renameTargetExisted = false;
 
-  readonly options: Readonly<Required<Omit<StoreOptions, "memory" | "nowMs">>>;
+  readonly options: StoreSettings;
 
   // ---- components (internal: reclaim.ts and tests read them) ----
   readonly arena: Arena;
@@ -181,7 +182,8 @@ export class Store implements StoreApi {
     this.maxSmallItem = Math.floor(this.segSize / 4) & ~7;
     this.capacity = this.arena.segments * this.segSize;
     this.segs = new Segments(this.arena.segments, this.segSize);
-    this.ht = new HashTable(options.hashtablePower);
+    this.ht = new HashTable(options.hashtablePower, options.onLargeAllocation);
+    if (options.onLargeAllocation !== undefined) for (const chunk of this.arena.chunkU8) options.onLargeAllocation(chunk);
     this.large = new LargeValues();
     this.nowMs = options.nowMs ?? Date.now;
     this.epochMs = this.nowMs();

@@ -57,7 +57,15 @@ export interface StoreOptions {
   memory?: ArrayBuffer;
   /** Wall clock in ms; tests hand in a manual clock. */
   nowMs?: () => number;
+  /**
+   * Called with each large typed array the store allocates (arena chunks, the index, again
+   * when the index grows), so the server can advise hugepages for them.
+   */
+  onLargeAllocation?: (view: ArrayBufferView) => void;
 }
+
+/** The sizing and policy a store was built with. */
+export type StoreSettings = Readonly<Required<Omit<StoreOptions, "memory" | "nowMs" | "onLargeAllocation">>>;
 
 /** Visitor for scan/keys; the key bytes are only valid during the call. */
 export type KeyVisitor = (buf: Uint8Array, off: number, len: number) => void;
@@ -138,5 +146,5 @@ export interface StoreApi {
   /** Reclaim expired segments and items; the server calls this on a timer. Bounded work. */
   tick(): void;
   stats(): StoreStats;
-  readonly options: Readonly<Required<Omit<StoreOptions, "memory" | "nowMs">>>;
+  readonly options: StoreSettings;
 }
