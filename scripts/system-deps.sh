@@ -7,6 +7,7 @@ command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v redis-benchmark >/dev/null 2>&1 || need+=(redis-tools)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v make >/dev/null 2>&1 || need+=(make)
 [ -f /usr/include/liburing.h ] || need+=(liburing-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing system packages: ${need[*]}" >&2
