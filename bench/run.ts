@@ -2,10 +2,12 @@
  * Runs every mitata bench file in bench/ (`**\/*.bench.ts`, each as its own `bun` process)
  * and then the end-to-end benchmark `bench/e2e.ts`.
  *
- *   bun bench/run.ts [--quick] [--no-e2e] [--only-e2e] [e2e options...]
+ *   bun bench/run.ts [--quick] [--no-e2e] [--only-e2e] [--engines] [e2e options...]
  *
  * `--quick` goes to every file (and CRUCIBLE_BENCH_QUICK=1 into the environment); any
  * other argument is passed to bench/e2e.ts (e.g. `--json out.json`, `--rounds 5`).
+ * `--engines` also runs the network engine comparison `bench/engines.ts` (about 6 minutes;
+ * off by default), passing it `--quick`, `--pin` and `--rounds N` when given.
  */
 import { join, relative } from "node:path";
 
@@ -15,7 +17,14 @@ const argv = Bun.argv.slice(2);
 const quick = argv.includes("--quick");
 const noE2e = argv.includes("--no-e2e");
 const onlyE2e = argv.includes("--only-e2e");
-const e2eArgs = argv.filter((a) => a !== "--no-e2e" && a !== "--only-e2e");
+const engines = argv.includes("--engines");
+const e2eArgs = argv.filter((a) => a !== "--no-e2e" && a !== "--only-e2e" && a !== "--engines");
+const roundsAt = argv.indexOf("--rounds");
+const enginesArgs = [
+  ...(quick ? ["--quick"] : []),
+  ...(argv.includes("--pin") ? ["--pin"] : []),
+  ...(roundsAt >= 0 && argv[roundsAt + 1] !== undefined ? ["--rounds", argv[roundsAt + 1]!] : []),
+];
 
 const files = onlyE2e
   ? []
@@ -26,6 +35,7 @@ const jobs: { name: string; cmd: string[] }[] = files.map((f) => ({
   cmd: [process.execPath, f, ...(quick ? ["--quick"] : [])],
 }));
 if (!noE2e) jobs.push({ name: "bench/e2e.ts", cmd: [process.execPath, join(BENCH_DIR, "e2e.ts"), ...e2eArgs] });
+if (engines) jobs.push({ name: "bench/engines.ts", cmd: [process.execPath, join(BENCH_DIR, "engines.ts"), ...enginesArgs] });
 
 let current: ReturnType<typeof Bun.spawn> | undefined;
 let interrupted = 0;

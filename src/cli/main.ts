@@ -26,8 +26,9 @@ import {
   validateValue,
 } from "../config/index.ts";
 import { type OptionSpec, preprocess, UsageError } from "./args.ts";
-import { formatChecks, runChecks } from "./doctor.ts";
+import { formatChecks, nativeFacts, runChecks } from "./doctor.ts";
 import { createProcessLogger } from "./logger.ts";
+import { placeServer } from "./placement.ts";
 import { PURGE_DELAY_ENV, PURGE_DELAY_MS, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
 
 /** Set at the real process entry only; in-process callers (tests) never re-exec. */
@@ -117,7 +118,10 @@ async function runServer(config: Config, source: string): Promise<void> {
   log.info(`crucible-server ${VERSION} starting`, { pid: process.pid, config: source });
   log.info(`using config: ${source}`);
   if (allocatorTuning && !allocatorTuning.tuned) log.warn(`allocator tuning skipped (${allocatorTuning.why}); set ${PURGE_DELAY_ENV}=${PURGE_DELAY_MS} in the environment for lower CPU under write load`);
-  if (config.io_engine === "auto") log.debug("io_engine auto: using Bun's socket layer (the io_uring engine is not built yet)");
+
+  // Pin this thread and map the store's arena (hugepages, NUMA node) before anything else
+  // is allocated for the server.
+  const { placement } = await placeServer(config, env.env, log);
 
   // The admin endpoint starts first so /health answers and /ready says 503 until the
   // listeners are up.
@@ -131,6 +135,7 @@ async function runServer(config: Config, source: string): Promise<void> {
   try {
     const { startServer } = await currentEnv.loadServer();
     running = await startServer(config, log, source, {
+      placement,
       validate: (section, key, raw) => {
         try {
           return { ok: true, value: validateValue(section, key, raw) };
@@ -198,11 +203,11 @@ const initCommand = defineCommand({
 });
 
 const doctorCommand = defineCommand({
-  meta: { name: "doctor", description: "Check this host against the configuration: config source, OS, open-file limit, ports, memory" },
+  meta: { name: "doctor", description: "Check this host against the configuration: config source, kernel, shim, io_uring, open-file limit, ports, memory, hugepages, NUMA, CPUs" },
   args: { ...configArgs },
-  run({ args }) {
+  async run({ args }) {
     const { config, source } = resolveConfig(args as CommonArgs, currentEnv);
-    const { text, problems } = formatChecks(runChecks(config, source));
+    const { text, problems } = formatChecks(runChecks(config, source, await nativeFacts(currentEnv.env)));
     out(`crucible-server ${VERSION} doctor\n\n${text}`);
     if (problems > 0) currentEnv.exitCode = 1;
   },

@@ -5,6 +5,7 @@ export {
   type ListenerConfig,
   type KeyDef,
   type KeyType,
+  type KeyValue,
   type SectionDef,
   type SectionName,
   type EvictionPolicy,
@@ -35,4 +36,5 @@ export {
   defaultConfigFile,
 } from "./load.ts";
 export { configToToml, configTemplate } from "./print.ts";
-export { parseSize, formatSize, parseDurationSecs, parseAddress, formatAddress, parseCpuList, type HostPort } from "./units.ts";
+export { parseSize, formatSize, parseDurationSecs, parseAddress, formatAddress, parseCpuList, formatCpuList, CPU_ID_MAX, type HostPort } from "./units.ts";
+export { allowedCpus, numaNodes, numaNodeCpus, hostPaths } from "./host.ts";

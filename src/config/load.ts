@@ -14,6 +14,7 @@ import {
   findKey,
   keyHints,
   type KeyDef,
+  type KeyValue,
   keysOf,
   notYetSections,
   schema,
@@ -75,7 +76,7 @@ export function describeAllowed(def: KeyDef): string {
     case "enum":
       return `one of ${def.values!.map((v) => JSON.stringify(v)).join(", ")}`;
     case "int":
-      return `an integer${range(String)}${zero}${sentinel}`;
+      return `${def.powerOfTwo ? "a power of two" : "an integer"}${range(String)}${zero}${sentinel}`;
     case "size":
       return `a size such as "64MB" or "1GB" (KB/MB/GB/TB are 1024-based) or a number of bytes,${range(formatSize)}${zero}`;
     case "duration":
@@ -83,9 +84,11 @@ export function describeAllowed(def: KeyDef): string {
     case "address":
       return `"host:port" such as "127.0.0.1:6379" or "[::1]:6379", port 0-65535${zero}`;
     case "cpulist":
-      return `a CPU list such as "0-3" or "0,2,4"`;
+      return `a CPU list such as "0-3", "1,3,8" or "0-15:2" (a range with a stride), joined by commas, or "" for none`;
     case "path":
       return "a file path";
+    case "bool":
+      return "true or false";
   }
 }
 
@@ -93,14 +96,14 @@ export function describeAllowed(def: KeyDef): string {
  * Turn a raw value (from TOML, or text from --set / CONFIG SET when `fromText`) into the
  * key's typed value, or throw a ConfigError saying what is allowed.
  */
-function coerce(def: KeyDef, raw: unknown, origin: Origin, line: number | undefined, fromText: boolean): string | number {
+function coerce(def: KeyDef, raw: unknown, origin: Origin, line: number | undefined, fromText: boolean): KeyValue {
   const bad = (why?: string): never => {
     throw new ConfigError(
       `Invalid value for ${dotted(def)}${where(origin, line)}: ${show(raw)}: ${why ?? `expected ${describeAllowed(def)}`}`,
       { file: origin.file, line, key: dotted(def) },
     );
   };
-  let value: string | number;
+  let value: KeyValue;
   switch (def.type) {
     case "enum": {
       if (typeof raw !== "string") bad();
@@ -151,12 +154,24 @@ function coerce(def: KeyDef, raw: unknown, origin: Origin, line: number | undefi
       value = raw as string;
       break;
     }
+    case "bool": {
+      // TOML has true/false; --set and CONFIG SET also take Redis's yes/no.
+      const text = fromText && typeof raw === "string" ? raw.trim().toLowerCase() : undefined;
+      if (typeof raw === "boolean") value = raw;
+      else if (text === "true" || text === "yes") value = true;
+      else if (text === "false" || text === "no") value = false;
+      else return bad();
+      break;
+    }
   }
   if (typeof value === "number") {
     const allowed =
       (def.zeroMeans !== undefined && value === 0) || (def.sentinel !== undefined && value === def.sentinel.value);
     if (!allowed && ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))) bad();
+    if (!allowed && def.powerOfTwo && (value & (value - 1)) !== 0) bad();
   }
+  const hostProblem = def.hostCheck?.(value);
+  if (hostProblem !== undefined) bad(hostProblem);
   const reason = typeof def.notYet === "function" ? def.notYet(value) : def.notYet !== undefined && value !== def.default ? def.notYet : undefined;
   if (reason !== undefined) {
     throw new ConfigError(
@@ -173,7 +188,7 @@ function coerce(def: KeyDef, raw: unknown, origin: Origin, line: number | undefi
  * top-level keys. It does not check whether the key may change at runtime (see
  * KeyDef.runtime).
  */
-export function validateValue(section: string, key: string, rawValue: string | number): string | number {
+export function validateValue(section: string, key: string, rawValue: KeyValue): KeyValue {
   const def = findKey(section, key);
   if (!def) throw unknownKey(section, key, {}, undefined);
   return coerce(def, rawValue, {}, undefined, typeof rawValue === "string");

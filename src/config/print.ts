@@ -2,10 +2,10 @@
 // config) and `init` / config/example.toml (every key with its default and doc).
 
 import { describeAllowed } from "./load.ts";
-import { type Config, type KeyDef, keysOf, notYetSections, type SectionDef, sections } from "./schema.ts";
+import { type Config, type KeyDef, type KeyValue, keysOf, notYetSections, type SectionDef, sections } from "./schema.ts";
 import { formatSize } from "./units.ts";
 
-function tomlValue(def: KeyDef, value: string | number): string {
+function tomlValue(def: KeyDef, value: KeyValue): string {
   if (def.type === "size" && typeof value === "number") return value === 0 ? "0" : JSON.stringify(formatSize(value));
   // JSON string escapes (\" \\ \n \uXXXX) are all valid TOML basic-string escapes.
   return typeof value === "string" ? JSON.stringify(value) : String(value);
@@ -21,10 +21,10 @@ export function configToToml(config: Config, opts: { source?: string } = {}): st
   out.push("# Crucible effective configuration" + (opts.source ? ` (from ${opts.source})` : ""));
   out.push("# Sizes are written in the largest exact unit; durations in seconds.", "");
   const c = config as unknown as Record<string, unknown>;
-  for (const k of keysOf("")) out.push(`${k.name} = ${tomlValue(k, c[k.name] as string | number)}`);
+  for (const k of keysOf("")) out.push(`${k.name} = ${tomlValue(k, c[k.name] as KeyValue)}`);
   for (const s of sections) {
     if (s.name === "") continue;
-    const tables = (s.array ? c[s.name] : [c[s.name]]) as Record<string, string | number>[];
+    const tables = (s.array ? c[s.name] : [c[s.name]]) as Record<string, KeyValue>[];
     for (const t of tables) {
       out.push("", header(s));
       for (const k of keysOf(s.name)) out.push(`${k.name} = ${tomlValue(k, t[k.name]!)}`);

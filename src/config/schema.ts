@@ -4,6 +4,8 @@
 
 import type { LogFormat, LogLevel } from "../stdx/index.ts";
 import { logLevels } from "../stdx/index.ts";
+import { allowedCpus, hostPaths, numaNodes } from "./host.ts";
+import { formatCpuList, parseCpuList } from "./units.ts";
 
 // The store's eviction policies. This duplicates `EvictionPolicies` in src/store/types.ts
 // on purpose: config sits below store in the layering (DESIGN.md) and may not import it.
@@ -29,6 +31,16 @@ export interface Config {
     threads: number;
     /** "" = not pinned. */
     cpu_affinity: string;
+  };
+  /** The io_uring network engine's tuning (used when io_engine picks io_uring). */
+  uring: {
+    /** Receive buffers in the provided-buffer ring; a power of two. */
+    buffer_count: number;
+    /** Bytes per receive buffer. */
+    buffer_size: number;
+    /** Submission queue entries; a power of two. */
+    sq_depth: number;
+    sqpoll: boolean;
   };
   cache: {
     heap_size: number;
@@ -68,9 +80,12 @@ export interface Config {
   };
 }
 
-export type SectionName = "" | "workers" | "cache" | "listener" | "metrics" | "logging" | "shutdown" | "server";
+export type SectionName = "" | "workers" | "uring" | "cache" | "listener" | "metrics" | "logging" | "shutdown" | "server";
 
-export type KeyType = "enum" | "int" | "size" | "duration" | "address" | "cpulist" | "path";
+export type KeyType = "enum" | "int" | "size" | "duration" | "address" | "cpulist" | "path" | "bool";
+
+/** A key's typed value: bytes for sizes, seconds for durations. */
+export type KeyValue = string | number | boolean;
 
 export interface KeyDef {
   /** "" for top-level keys. */
@@ -78,7 +93,7 @@ export interface KeyDef {
   name: string;
   type: KeyType;
   /** In the Config's units: bytes for sizes, seconds for durations. */
-  default: string | number;
+  default: KeyValue;
   /** Inclusive bounds for int/size/duration, in bytes or seconds. */
   min?: number;
   max?: number;
@@ -88,13 +103,20 @@ export interface KeyDef {
   values?: readonly string[];
   /** A value outside bounds but with a meaning, e.g. numa_node = -1. */
   sentinel?: { value: number; means: string };
+  /** An int that must be a power of two (ring sizes). */
+  powerOfTwo?: boolean;
+  /**
+   * Checks a well-formed value against this host (a NUMA node or CPU it lacks): returns
+   * why it is refused, or undefined. Run at load, so the error names the file and line.
+   */
+  hostCheck?: (value: KeyValue) => string | undefined;
   unit?: string;
   doc: string;
   /**
    * The capability behind this key is not built yet. A string: any value but the default
    * is refused with this reason. A function: returns the reason a given value is refused.
    */
-  notYet?: string | ((value: string | number) => string | undefined);
+  notYet?: string | ((value: KeyValue) => string | undefined);
   /** For a function `notYet`: which values are refused, in words, for the docs. */
   notYetDoc?: string;
   /** CONFIG SET may change it on a running server. */
@@ -113,6 +135,7 @@ export interface SectionDef {
 export const sections: readonly SectionDef[] = [
   { name: "", doc: "Top-level settings." },
   { name: "workers", doc: "Worker threads that run the event loops." },
+  { name: "uring", doc: "The io_uring network engine (io_engine = \"uring\", or \"auto\" where io_uring works): receive buffers and queue depth." },
   { name: "cache", doc: "The keyspace: memory, segments, hashtable and eviction." },
   { name: "listener", array: true, doc: "One [[listener]] table per listening socket. Repeat the table for more." },
   { name: "metrics", doc: "Prometheus /metrics, /health and /ready on a separate HTTP port." },
@@ -131,9 +154,7 @@ const SECS_MAX = 2 ** 31 - 1;
 export const schema: readonly KeyDef[] = [
   {
     section: "", name: "io_engine", type: "enum", values: ioEngines, default: "auto",
-    doc: "Network I/O backend: \"auto\" picks the best available (currently Bun's socket layer), \"bun\" forces Bun's socket layer, \"uring\" the io_uring backend.",
-    notYetDoc: "\"uring\" is not built yet and is refused.",
-    notYet: (v) => (v === "uring" ? "the io_uring network engine is not built yet; use io_engine = \"auto\" or \"bun\"" : undefined),
+    doc: "Network I/O backend: \"auto\" uses io_uring where this host supports it and Bun's socket layer otherwise, \"uring\" requires the io_uring engine (start-up fails where it is unavailable), \"bun\" forces Bun's socket layer. `crucible-server doctor` says whether io_uring works here.",
   },
 
   {
@@ -144,8 +165,25 @@ export const schema: readonly KeyDef[] = [
   },
   {
     section: "workers", name: "cpu_affinity", type: "cpulist", default: "",
-    doc: "CPUs to pin workers to, e.g. \"0-3\" or \"0,2,4\". Empty = not pinned.",
-    notYet: "CPU pinning (workers.cpu_affinity) is not built yet; remove the key or set it to \"\"",
+    doc: "CPUs to pin the server's threads to (sched_setaffinity): \"0-3\", \"1,3,8\", \"0-15:2\" (every second CPU of 0-15), or several joined by commas. CPUs this process may not use (taskset, cgroup cpuset, --cpuset-cpus) are refused. Empty = not pinned.",
+    hostCheck: (v) => cpusNotAllowed(String(v)),
+  },
+
+  {
+    section: "uring", name: "buffer_count", type: "int", default: 4096, min: 8, max: 32768, powerOfTwo: true, unit: "buffers",
+    doc: "Receive buffers in the provided-buffer ring all connections share. Rule of thumb: 2 per expected connection.",
+  },
+  {
+    section: "uring", name: "buffer_size", type: "size", default: 16 * KB, min: 1 * KB, max: 1 * MB, unit: "bytes",
+    doc: "Size of one receive buffer; buffer_count x buffer_size bytes are set aside for receiving.",
+  },
+  {
+    section: "uring", name: "sq_depth", type: "int", default: 2048, min: 8, max: 32768, powerOfTwo: true, unit: "entries",
+    doc: "Submission queue entries. Higher values allow more batching.",
+  },
+  {
+    section: "uring", name: "sqpoll", type: "bool", default: false,
+    doc: "SQPOLL: a kernel thread polls the submission queue. Lower latency, but it keeps a CPU busy; needs root or CAP_SYS_NICE (sudo setcap cap_sys_nice+ep crucible-server).",
   },
 
   {
@@ -170,14 +208,12 @@ export const schema: readonly KeyDef[] = [
   },
   {
     section: "cache", name: "hugepage", type: "enum", values: hugepageModes, default: "none",
-    doc: "Back the heap with hugepages: \"none\", \"2mb\" or \"1gb\" (allocate them first: echo N > /proc/sys/vm/nr_hugepages).",
-    notYetDoc: "\"2mb\" and \"1gb\" are not built yet and are refused.",
-    notYet: (v) => (v !== "none" ? `hugepage-backed memory is not built yet; use hugepage = "none"` : undefined),
+    doc: "Back the heap with explicit hugepages (MAP_HUGETLB): \"2mb\" or \"1gb\"; \"none\" uses 4 KiB pages with transparent hugepages advised. Reserve them first, heap_size / page size of them: echo N > /proc/sys/vm/nr_hugepages for 2mb, the boot parameters hugepagesz=1G hugepages=N for 1gb. When too few are free the server starts on 4 KiB pages and logs how many to reserve.",
   },
   {
     section: "cache", name: "numa_node", type: "int", default: -1, min: 0, max: 1023, sentinel: { value: -1, means: "no binding" },
-    doc: "NUMA node to bind the heap to (see numactl --hardware); -1 = no binding.",
-    notYet: "NUMA placement (cache.numa_node) is not built yet; remove the key or set it to -1",
+    doc: "NUMA node to bind the heap to (mbind MPOL_BIND; see numactl --hardware). A node this host lacks is refused. -1 = no binding.",
+    hostCheck: (v) => missingNumaNode(Number(v)),
   },
 
   {
@@ -249,7 +285,6 @@ export const schema: readonly KeyDef[] = [
  * clear "not supported yet", never "unknown section".
  */
 export const notYetSections: Record<string, string> = {
-  uring: "io_uring tuning ([uring]) is not supported yet: the io_uring network engine is not built yet",
   persistence: "persistence ([persistence]: AOF and snapshots) is not supported yet",
   storage: "persistence ([storage]: data directory, AOF and snapshots) is not supported yet",
   replication: "replication ([replication]) is not supported yet",
@@ -295,6 +330,25 @@ export function findKey(section: string, name: string): KeyDef | undefined {
 export function findKeyByRedisName(name: string): KeyDef | undefined {
   const lower = name.toLowerCase();
   return schema.find((k) => k.redisName === lower || dotted(k) === lower);
+}
+
+/** Why a cpu_affinity list is refused on this host: CPUs this process may not run on. */
+function cpusNotAllowed(list: string): string | undefined {
+  const wanted = parseCpuList(list);
+  const allowed = allowedCpus();
+  if (wanted === null || wanted.length === 0 || allowed === null) return undefined;
+  const outside = wanted.filter((c) => !allowed.includes(c));
+  if (outside.length === 0) return undefined;
+  return `CPU${outside.length === 1 ? "" : "s"} ${formatCpuList(outside)} ${outside.length === 1 ? "is" : "are"} not available to this process, which may run on CPUs ${formatCpuList(allowed)} (Cpus_allowed_list in ${hostPaths.procStatus}; check with: taskset -cp $$)`;
+}
+
+/** Why a numa_node is refused on this host: the node does not exist. */
+function missingNumaNode(node: number): string | undefined {
+  if (node < 0) return undefined;
+  const nodes = numaNodes();
+  if (nodes.includes(node)) return undefined;
+  const has = nodes.length === 0 ? `this host shows no NUMA nodes (${hostPaths.nodeDir} is missing)` : `this host has node${nodes.length === 1 ? "" : "s"} ${formatCpuList(nodes)} (see: numactl --hardware)`;
+  return `NUMA node ${node} does not exist: ${has}; use one of them, or -1 for no binding`;
 }
 
 /** "cache.heap_size", or "io_engine" for a top-level key. */

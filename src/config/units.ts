@@ -83,17 +83,38 @@ export function formatAddress(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** "0-3", "0,2,4", "0-3,8-11" → sorted unique CPU ids, or null when malformed. */
+/** The highest CPU id a CPU list may name (the shim's affinity mask holds 4096 CPUs). */
+export const CPU_ID_MAX = 4095;
+
+/**
+ * A CPU list, in the forms taskset and the kernel's cpulist files use: "0-3", "1,3,8",
+ * "0-15:2" (a range with a stride: 0,2,...,14), and any of them joined by commas
+ * ("0-3,8-15:2"). Returns the sorted unique CPU ids ([] for ""), or null when malformed.
+ */
 export function parseCpuList(value: string): number[] | null {
   if (value.trim() === "") return [];
   const cpus = new Set<number>();
   for (const part of value.split(",")) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*(?::\s*(\d+)\s*)?)?$/.exec(part);
     if (!m) return null;
     const lo = Number(m[1]);
     const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo || hi > 4095) return null;
-    for (let c = lo; c <= hi; c++) cpus.add(c);
+    const stride = m[3] === undefined ? 1 : Number(m[3]);
+    if (hi < lo || hi > CPU_ID_MAX || stride < 1) return null;
+    for (let c = lo; c <= hi; c += stride) cpus.add(c);
   }
   return [...cpus].sort((a, b) => a - b);
+}
+
+/** CPU ids -> the shortest list form: [0,1,2,3,8] -> "0-3,8"; [] -> "". */
+export function formatCpuList(cpus: readonly number[]): string {
+  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
 }

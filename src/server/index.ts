@@ -1,8 +1,9 @@
 import type { Logger } from "../stdx/index.ts";
-import type { ServerOptions, ValueValidator } from "./options.ts";
+import type { ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
+import { chooseEngine } from "./engine.ts";
 import { Server } from "./server.ts";
 
-export type { ServerOptions, ValueValidator } from "./options.ts";
+export type { ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
 export { CRUCIBLE_VERSION } from "./info.ts";
 
 export interface RunningServer {
@@ -18,11 +19,14 @@ export interface StartOptions {
   onStopped?: () => void;
   /** Install SIGTERM/SIGINT handlers (default true). */
   signals?: boolean;
+  /** The arena memory the composition root mapped, and its placement; absent: the store allocates. */
+  placement?: ServerPlacement;
 }
 
 /** Start every listener; shutdown on SIGTERM, SIGINT or SHUTDOWN drains clients and exits 0. */
 export async function startServer(options: ServerOptions, log: Logger, configSource: string, start: StartOptions = {}): Promise<RunningServer> {
-  const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)));
+  const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)), start.placement ?? null);
+  await chooseEngine(server, options, log);
   server.start();
   if (start.signals !== false) {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {

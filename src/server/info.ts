@@ -9,6 +9,9 @@ import { REDIS_VERSION } from "../commands/index.ts";
 const DEFAULT_SECTIONS = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
 const ALL_SECTIONS = [...DEFAULT_SECTIONS, "crucible"];
 
+/** Bytes per page of each arena page size (INFO crucible page_size). */
+const PAGE_BYTES = { "4k": 4096, "2mb": 2 * 1024 * 1024, "1gb": 1024 * 1024 * 1024 } as const;
+
 export function human(bytes: number): string {
   const units = ["B", "K", "M", "G", "T"];
   let v = bytes;
@@ -81,7 +84,7 @@ function section(server: Server, name: string): [string, string | number][] {
         ["os", `${os.type()} ${os.release()} ${os.arch()}`],
         ["arch_bits", 64],
         ["bun_version", Bun.version],
-        ["io_engine", "bun"],
+        ["io_engine", server.engineName],
         ["process_id", process.pid],
         ["tcp_port", resp ? resp.address.split(":").pop()! : 0],
         ["server_time_usec", Date.now() * 1000],
@@ -90,6 +93,7 @@ function section(server: Server, name: string): [string, string | number][] {
         ["hz", 10],
         ["executable", process.execPath],
         ["config_file", server.configSource],
+        ["pinned_cpus", server.placement?.pinnedCpus ?? ""],
       ];
     }
     case "clients":
@@ -117,6 +121,8 @@ function section(server: Server, name: string): [string, string | number][] {
         ["mem_fragmentation_ratio", used > 0 ? (rss / used).toFixed(2) : "0.00"],
         ["mem_allocator", "crucible-segments"],
         ["mem_thp_advised_bytes", server.hugePages.advisedBytes],
+        ["mem_page_size", server.placement?.pageSize ?? "4k"],
+        ["mem_numa_node", server.placement?.numaNode ?? -1],
       ];
     }
     case "persistence":
@@ -165,11 +171,11 @@ function section(server: Server, name: string): [string, string | number][] {
     }
     case "crucible":
       return [
-        ["io_engine", "bun"],
+        ["io_engine", server.engineName],
         ["arena_bytes", st.heapSizeBytes],
         ["arena_used_bytes", st.usedBytes],
         ["arena_live_bytes", st.liveBytes],
-        ["page_size", 4096],
+        ["page_size", PAGE_BYTES[server.placement?.pageSize ?? "4k"]],
         ["segment_size", st.segmentSizeBytes],
         ["segments_total", st.segmentsTotal],
         ["segments_free", st.segmentsFree],

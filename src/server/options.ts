@@ -16,6 +16,7 @@ export interface ServerOptions {
     eviction: EvictionPolicy;
   };
   listener: { protocol: string; address: string }[];
+  uring: { buffer_count: number; buffer_size: number; sq_depth: number; sqpoll: boolean };
   metrics: { address: string };
   logging: { level: LogLevel };
   shutdown: { drain_timeout_secs: number };
@@ -28,6 +29,26 @@ export interface ServerOptions {
     client_query_buffer_limit: number;
     client_output_buffer_limit: number;
   };
+}
+
+/**
+ * The store's arena memory and where the composition root placed it (cache.hugepage,
+ * cache.numa_node, workers.cpu_affinity). Without it the store allocates its own arena on
+ * 4 KiB pages, unbound and unpinned.
+ */
+export interface ServerPlacement {
+  /** The arena: one ArrayBuffer per chunk, sized as the store's arenaChunkBytes says. */
+  chunks: readonly ArrayBuffer[];
+  /** The page size backing the arena. */
+  pageSize: "4k" | "2mb" | "1gb";
+  /** The NUMA node the arena is bound to, or -1. */
+  numaNode: number;
+  /** The CPUs the main thread is pinned to ("0-3,8"), or "" when not pinned. */
+  pinnedCpus: string;
+  /** Transparent hugepage advice over the arena: bytes advised, the THP mode, or why none. */
+  thpAdvisedBytes: number;
+  thpMode: string;
+  thpWhy: string;
 }
 
 /** Validates one runtime CONFIG SET value against the schema; the CLI injects the config module's. */

@@ -9,10 +9,13 @@ import { onData, onDrain, PendingWrites } from "./connection.ts";
 import { setHandlerErrorReporter } from "./dispatch.ts";
 import { createHooks } from "./hooks.ts";
 import { OpsSampler } from "./info.ts";
-import { splitAddress, type ServerOptions, type ValueValidator } from "./options.ts";
+import { splitAddress, type ServerOptions, type ServerPlacement, type ValueValidator } from "./options.ts";
 import { Session, type Shared } from "./session.ts";
+import type { Listening, Transport } from "./transport.ts";
+import type { UringEngine } from "./uring/index.ts";
 
 const STORE_TICK_MS = 100;
+const MAXCLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 const CLIENT_CRON_MS = 1000;
 
 export class Server {
@@ -24,7 +27,10 @@ export class Server {
   readonly clock: { ms: number };
   readonly sessions = new Map<number, Session>();
   readonly startedMs = Date.now();
-  readonly listeners: { protocol: string; address: string; listener: TCPSocketListener<Session> }[] = [];
+  readonly listeners: Listening[] = [];
+  /** The network engine carrying the clients: "bun" (Bun.listen) or "uring". */
+  engineName = "bun";
+  private uring: UringEngine | null = null;
   shuttingDown = false;
   readonly ops = new OpsSampler();
   readonly writes = new PendingWrites(this);
@@ -41,10 +47,13 @@ export class Server {
     readonly configSource: string,
     readonly validate: ValueValidator | null,
     readonly onStopped: () => void,
+    /** The arena memory and its placement from the composition root; null: the store allocates. */
+    readonly placement: ServerPlacement | null = null,
   ) {
     const o = options;
     const clock = { ms: Date.now() };
     this.clock = clock;
+    if (placement !== null) Object.assign(this.hugePages, { advisedBytes: placement.thpAdvisedBytes, mode: placement.thpMode, why: placement.thpWhy });
     this.store = new Store({
       nowMs: () => clock.ms,
       heapSizeBytes: o.cache.heap_size,
@@ -53,6 +62,7 @@ export class Server {
       maxValueSizeBytes: o.cache.max_value_size,
       eviction: o.cache.eviction,
       databases: o.server.databases,
+      memory: placement?.chunks,
       onLargeAllocation: (view) => this.adviseHugePages(view),
     });
     this.parser = new RespParser({ maxBulkBytes: o.server.proto_max_bulk_len });
@@ -80,7 +90,10 @@ export class Server {
 
   start(): void {
     const huge = this.hugePages;
-    if (huge.advisedBytes > 0) {
+    const arenaPages = this.placement?.pageSize ?? "4k";
+    if (arenaPages !== "4k") {
+      this.log.info(`store memory: arena on ${arenaPages} hugepages`, { thp_advised_bytes: huge.advisedBytes });
+    } else if (huge.advisedBytes > 0) {
       this.log.info("store memory: transparent hugepages advised", { bytes: huge.advisedBytes, thp: huge.mode });
     } else {
       this.log.info("store memory: 4 KiB pages", { why: huge.why });
@@ -99,8 +112,26 @@ export class Server {
     for (const t of this.timers) t.unref();
   }
 
+  /** Carry clients on the io_uring engine instead of Bun.listen (before start()). */
+  useUring(engine: UringEngine): void {
+    this.uring = engine;
+    this.engineName = "uring";
+    this.writes.autoFlush = false;
+  }
+
   private listen(protocol: string, address: string): void {
     const { host, port } = splitAddress(address);
+    if (this.uring !== null) {
+      let l: Listening;
+      try {
+        l = this.uring.listen(protocol, host, port);
+      } catch (error) {
+        throw listenError(error, address, port);
+      }
+      this.listeners.push(l);
+      this.log.info(`listening for ${protocol} on ${l.address}`, { protocol, address: l.address, engine: "io_uring" });
+      return;
+    }
     const server = this;
     let listener: TCPSocketListener<Session>;
     try {
@@ -131,31 +162,39 @@ export class Server {
       throw listenError(error, address, port);
     }
     const bound = `${host}:${listener.port}`;
-    this.listeners.push({ protocol, address: bound, listener });
+    this.listeners.push({ protocol, address: bound, stop: () => listener.stop(false) });
     this.log.info(`listening for ${protocol} on ${bound}`, { protocol, address: bound });
   }
 
   private accept(socket: Socket<Session>, protocol: string): void {
-    const limits = this.options.server;
+    const s = this.openSession(socket, `${socket.remoteAddress}:${socket.remotePort}`, `${socket.localAddress}:${socket.localPort}`, protocol);
+    if (s === null) return;
+    socket.data = s;
+    socket.setNoDelay(true);
+    const keepaliveSecs = this.options.server.tcp_keepalive;
+    if (keepaliveSecs > 0) socket.setKeepAlive(true, keepaliveSecs * 1000);
+  }
+
+  /** A new client on any engine: refused (null) while shutting down or at maxclients. */
+  openSession(transport: Transport, addr: string, laddr: string, protocol: string): Session | null {
     if (this.shuttingDown) {
-      socket.terminate();
-      return;
+      transport.terminate();
+      return null;
     }
-    if (this.sessions.size >= limits.maxclients) {
+    if (this.sessions.size >= this.options.server.maxclients) {
       counters[Counter.connectionsRejected]++;
-      socket.write("-ERR max number of clients reached\r\n");
-      socket.end();
-      return;
+      const refusal = MAXCLIENTS_REPLY;
+      transport.write(refusal, 0, refusal.length);
+      transport.end();
+      return null;
     }
     const id = this.nextClientId++;
-    const s = new Session(id, socket, `${socket.remoteAddress}:${socket.remotePort}`, `${socket.localAddress}:${socket.localPort}`, this.shared);
-    socket.data = s;
+    const s = new Session(id, transport, addr, laddr, this.shared);
     this.sessions.set(id, s);
     counters[Counter.connectionsAccepted]++;
     counters[Counter.connectionsActive] = this.sessions.size;
-    socket.setNoDelay(true);
-    if (limits.tcp_keepalive > 0) socket.setKeepAlive(true, limits.tcp_keepalive * 1000);
     void protocol;
+    return s;
   }
 
   /** Close a client: after its pending output unless `abort`. */
@@ -166,12 +205,12 @@ export class Server {
       return;
     }
     s.closed = true;
-    this.forget(s);
+    if (s.socket.reportsClose !== true) this.forget(s);
     if (abort) s.socket.terminate();
     else s.socket.end();
   }
 
-  private forget(s: Session): void {
+  forget(s: Session): void {
     s.closed = true;
     if (this.sessions.delete(s.id)) counters[Counter.connectionsActive] = this.sessions.size;
     if (this.shuttingDown && this.sessions.size === 0) this.drained?.();
@@ -204,7 +243,7 @@ export class Server {
       this.shuttingDown = true;
       this.writes.flush();
       this.log.info("shutdown: stop accepting connections", { reason });
-      for (const l of this.listeners) l.listener.stop(false);
+      for (const l of this.listeners) l.stop();
       for (const t of this.timers) clearInterval(t);
       const waiting = new Promise<void>((resolve) => {
         this.drained = resolve;
@@ -223,6 +262,7 @@ export class Server {
           for (const s of [...this.sessions.values()]) this.close(s, true);
         }
       }
+      this.uring?.destroy();
       this.log.info("shutdown: complete");
       this.onStopped();
     })();

@@ -1,7 +1,7 @@
-import type { Socket } from "bun";
 import type { ClientState, Ctx, ServerHooks } from "../commands/index.ts";
 import type { Argv, Reply } from "../protocol/resp/index.ts";
 import type { StoreApi } from "../store/index.ts";
+import type { Transport } from "./transport.ts";
 
 /** Per-server objects every session shares; one thread runs every request to completion. */
 export interface Shared {
@@ -51,7 +51,7 @@ export class Session implements Ctx, ClientState {
 
   constructor(
     readonly id: number,
-    readonly socket: Socket<Session>,
+    readonly socket: Transport,
     readonly addr: string,
     readonly laddr: string,
     private readonly shared: Shared,

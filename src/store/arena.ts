@@ -2,7 +2,7 @@
 // Fresh ArrayBuffers are zero-filled lazily by the OS (calloc/mmap), and free segments are
 // handed out lowest-first, so resident memory grows with use rather than with heap_size.
 
-import { type ArenaGeometry, arenaGeometry, segmentChunk, segmentChunkOffset } from "./location.ts";
+import { type ArenaGeometry, arenaChunkBytes, arenaGeometry, segmentChunk, segmentChunkOffset } from "./location.ts";
 
 export class Arena {
   readonly geometry: ArenaGeometry;
@@ -18,24 +18,34 @@ export class Arena {
   readonly segChunk: Int32Array;
   readonly segBase: Int32Array;
 
-  constructor(heapSizeBytes: number, segmentSizeBytes: number, memory?: ArrayBuffer) {
+  /**
+   * `memory`, when the caller hands it in, is one ArrayBuffer per chunk, each at least
+   * `arenaChunkBytes(heapSizeBytes, segmentSizeBytes)[c]` bytes (one buffer per chunk keeps
+   * every ArrayBuffer under JSC's size limits however big the heap).
+   */
+  constructor(heapSizeBytes: number, segmentSizeBytes: number, memory?: readonly ArrayBuffer[]) {
     const g = arenaGeometry(heapSizeBytes, segmentSizeBytes);
     this.geometry = g;
     this.segmentSize = g.segmentSizeBytes;
     this.segments = g.segments;
     this.segShift = g.segShift;
-    if (memory !== undefined && memory.byteLength < g.segments * g.segmentSizeBytes) {
-      throw new Error(`memory handed in (${memory.byteLength} bytes) is smaller than heap_size (${heapSizeBytes})`);
+    const sizes = arenaChunkBytes(heapSizeBytes, segmentSizeBytes);
+    if (memory !== undefined) {
+      if (memory.length !== sizes.length) {
+        throw new Error(`memory handed in has ${memory.length} chunk buffers; heap_size ${heapSizeBytes} needs ${sizes.length}`);
+      }
+      memory.forEach((buffer, c) => {
+        if (buffer.byteLength < sizes[c]!) {
+          throw new Error(`memory handed in for chunk ${c} (${buffer.byteLength} bytes) is smaller than the chunk (${sizes[c]} bytes of heap_size ${heapSizeBytes})`);
+        }
+      });
     }
-    const chunkBytesFull = g.segmentsPerChunk * g.segmentSizeBytes;
     for (let c = 0; c < g.chunks; c++) {
-      const segsHere = Math.min(g.segmentsPerChunk, g.segments - c * g.segmentsPerChunk);
-      const bytes = segsHere * g.segmentSizeBytes;
-      const buffer = memory ?? new ArrayBuffer(bytes);
-      const byteOffset = memory === undefined ? 0 : c * chunkBytesFull;
-      this.chunkU8.push(new Uint8Array(buffer, byteOffset, bytes));
-      this.chunkU32.push(new Uint32Array(buffer, byteOffset, bytes >>> 2));
-      this.chunkI32.push(new Int32Array(buffer, byteOffset, bytes >>> 2));
+      const bytes = sizes[c]!;
+      const buffer = memory?.[c] ?? new ArrayBuffer(bytes);
+      this.chunkU8.push(new Uint8Array(buffer, 0, bytes));
+      this.chunkU32.push(new Uint32Array(buffer, 0, bytes >>> 2));
+      this.chunkI32.push(new Int32Array(buffer, 0, bytes >>> 2));
     }
     this.segChunk = new Int32Array(g.segments);
     this.segBase = new Int32Array(g.segments);

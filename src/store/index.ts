@@ -2,3 +2,4 @@
 export * from "./types.ts";
 export { Store } from "./store.ts";
 export { hashKey } from "./hash.ts";
+export { arenaChunkBytes } from "./location.ts";

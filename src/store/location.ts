@@ -73,6 +73,19 @@ export function arenaGeometry(heapSizeBytes: number, segmentSizeBytes: number): 
   return { segmentSizeBytes, segShift, segments, segmentsPerChunk, chunks: Math.ceil(segments / segmentsPerChunk) };
 }
 
+/**
+ * The byte size of each arena chunk for a heap: what a caller handing memory in must
+ * provide, one ArrayBuffer per entry (the last chunk may be smaller than the others).
+ */
+export function arenaChunkBytes(heapSizeBytes: number, segmentSizeBytes: number): number[] {
+  const g = arenaGeometry(heapSizeBytes, segmentSizeBytes);
+  const sizes: number[] = [];
+  for (let c = 0; c < g.chunks; c++) {
+    sizes.push(Math.min(g.segmentsPerChunk, g.segments - c * g.segmentsPerChunk) * g.segmentSizeBytes);
+  }
+  return sizes;
+}
+
 /** Chunk index and byte offset inside the chunk of a segment. */
 export function segmentChunk(g: ArenaGeometry, seg: number): number {
   return Math.floor(seg / g.segmentsPerChunk);

@@ -183,7 +183,7 @@ export class Store implements StoreApi {
     this.capacity = this.arena.segments * this.segSize;
     this.segs = new Segments(this.arena.segments, this.segSize);
     this.ht = new HashTable(options.hashtablePower, options.onLargeAllocation);
-    if (options.onLargeAllocation !== undefined) for (const chunk of this.arena.chunkU8) options.onLargeAllocation(chunk);
+    if (options.onLargeAllocation !== undefined && options.memory === undefined) for (const chunk of this.arena.chunkU8) options.onLargeAllocation(chunk);
     this.large = new LargeValues();
     this.nowMs = options.nowMs ?? Date.now;
     this.epochMs = this.nowMs();

@@ -53,13 +53,18 @@ export interface StoreOptions {
   maxValueSizeBytes: number;
   eviction: EvictionPolicy;
   databases: number;
-  /** Memory handed in by the caller (issue 3: the shim's mmap); allocated when absent. */
-  memory?: ArrayBuffer;
+  /**
+   * The arena's memory handed in by the caller (the shim's mmap, hugepage-backed or bound
+   * to a NUMA node): one ArrayBuffer per chunk, sized as `arenaChunkBytes` says. Allocated
+   * by the store when absent. The caller owns it (and any hugepage advice for it), so
+   * `onLargeAllocation` is not called for it.
+   */
+  memory?: readonly ArrayBuffer[];
   /** Wall clock in ms; tests hand in a manual clock. */
   nowMs?: () => number;
   /**
-   * Called with each large typed array the store allocates (arena chunks, the index, again
-   * when the index grows), so the server can advise hugepages for them.
+   * Called with each large typed array the store allocates (arena chunks it allocates
+   * itself, the index, again when the index grows), so the server can advise hugepages.
    */
   onLargeAllocation?: (view: ArrayBufferView) => void;
 }

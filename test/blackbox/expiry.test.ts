@@ -13,8 +13,11 @@ afterAll(async () => {
 describe("expiry over the wire", () => {
   test("a read after the TTL never returns the value", async () => {
     const c = await RawClient.connect(server.port);
-    expect(await c.call("SET", "ttl:k", "v", "PX", "80")).toBe("OK");
+    // Taken before the SET is sent: the server's expiry clock starts no earlier, so the key
+    // must stay readable for 80 ms from here. (Taken after the reply, the client's own
+    // delay in reading it made this fail while the server was right.)
     const setAt = Date.now();
+    expect(await c.call("SET", "ttl:k", "v", "PX", "80")).toBe("OK");
     await waitFor(async () => (await c.call("GET", "ttl:k")) === null, 3000, "the key to expire");
     expect(Date.now() - setAt).toBeGreaterThanOrEqual(79);
     expect(await c.call("PTTL", "ttl:k")).toBe(-2);

@@ -31,7 +31,10 @@ export interface StartOptions {
 /** Start a real crucible-server process on ephemeral ports and wait until it listens. */
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const base = opts.command ?? [process.execPath, MAIN];
-  const sets = ["logging.format=json", "logging.level=info", "metrics.address=127.0.0.1:0", ...(opts.set ?? [])];
+  // test/run.ts runs the black-box suite a second time with CRUCIBLE_TEST_ENGINE=bun.
+  const engine = process.env.CRUCIBLE_TEST_ENGINE;
+  const engineSet = engine && !(opts.set ?? []).some((s) => s.startsWith("io_engine=")) ? [`io_engine=${engine}`] : [];
+  const sets = ["logging.format=json", "logging.level=info", "metrics.address=127.0.0.1:0", ...engineSet, ...(opts.set ?? [])];
   const cmd = [...base, "--bind", "127.0.0.1", "--port", "0", ...sets.flatMap((s) => ["--set", s]), ...(opts.args ?? [])];
   const proc = Bun.spawn(cmd, {
     cwd: opts.cwd ?? mkdtempSync(join(tmpdir(), "crucible-test-")),

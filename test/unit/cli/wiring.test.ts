@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { resetShimForTests } from "../../../ffi/shim.ts";
 import { main } from "../../../src/cli/main.ts";
 
 const dirs: string[] = [];
@@ -87,6 +88,30 @@ describe("running the server", () => {
     call.start.onStopped();
     expect(c.out.exits).toEqual([0]);
     expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => "up", () => "down")).toBe("down");
+  });
+
+  test("startServer gets the arena mapped before it (one buffer per chunk) and what placement is in effect", async () => {
+    const dir = tmp();
+    const logFile = join(dir, "crucible.log");
+    const s = standIn();
+    const c = capture();
+    // The shim is loaded once per process: forget it so this run sees CRUCIBLE_SHIM=off.
+    resetShimForTests();
+    const code = await main(
+      ["--port", "0", "--set", "metrics.address=", "--set", "cache.heap_size=6MB", "--set", "cache.segment_size=1MB", "--set", `logging.file=${logFile}`, "--set", "logging.format=json"],
+      { cwd: dir, env: { CRUCIBLE_SHIM: "off" }, loadServer: s.loadServer, ...c.deps },
+    );
+    expect(code).toBe(0);
+    const placement = s.calls[0]!.start.placement;
+    expect(placement.chunks.map((b: ArrayBuffer) => b.byteLength)).toEqual([6 * 1024 * 1024]);
+    expect(placement).toMatchObject({ pageSize: "4k", numaNode: -1, pinnedCpus: "" });
+    const lines = readFileSync(logFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.msg.startsWith("placement: "))).toMatchObject({
+      level: "info", msg: "placement: heap on 4 KiB pages, no NUMA binding, not pinned", page_size: "4k", mapped_by: "arraybuffer",
+    });
+    expect(lines.some((l) => l.level === "warn" && l.msg === "the native shim is not loaded (CRUCIBLE_SHIM=off): the heap is ordinary memory")).toBe(true);
+    s.calls[0]!.start.onStopped();
+    resetShimForTests();
   });
 
   test("address in use from the server: its message on stderr, exit 2, admin released", async () => {

@@ -54,6 +54,9 @@ describe("schema", () => {
     expect(cfg.cache.hashtable_power).toBe(20);
     expect(cfg.cache.max_value_size).toBe(1024 * 1024);
     expect(cfg.cache.hugepage).toBe("none");
+    expect(cfg.cache.numa_node).toBe(-1);
+    // The operations guide's [uring] defaults.
+    expect(cfg.uring).toEqual({ buffer_count: 4096, buffer_size: 16 * 1024, sq_depth: 2048, sqpoll: false });
     expect(cfg.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:6379" }]);
     expect(cfg.metrics.address).toBe("127.0.0.1:9090");
     expect(cfg.logging).toEqual({ level: "info", format: "pretty", file: "" });
@@ -119,6 +122,9 @@ describe("template and example.toml", () => {
     cfg.metrics.address = "";
     cfg.logging.file = '/tmp/odd "name"\\x.log';
     cfg.listener.push({ protocol: "resp", address: "[::1]:7000" });
+    cfg.io_engine = "uring";
+    cfg.uring = { buffer_count: 256, buffer_size: 64 * 1024, sq_depth: 128, sqpoll: true };
+    cfg.cache.hugepage = "2mb";
     expect(parseConfigText(configToToml(cfg), "dump")).toEqual(cfg);
   });
 });

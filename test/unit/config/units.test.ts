@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatAddress, formatSize, parseAddress, parseCpuList, parseDurationSecs, parseSize } from "../../../src/config/index.ts";
+import { formatAddress, formatCpuList, formatSize, parseAddress, parseCpuList, parseDurationSecs, parseSize } from "../../../src/config/index.ts";
 
 describe("parseSize", () => {
   test.each([
@@ -87,5 +87,33 @@ describe("parseCpuList", () => {
     expect(parseCpuList("0-1,8-9")).toEqual([0, 1, 8, 9]);
     expect(parseCpuList("")).toEqual([]);
   });
-  test.each(["3-1", "a", "0-", "1,,2"])("rejects %p", (text) => expect(parseCpuList(text)).toBeNull());
+  test("ranges with a stride, and mixtures", () => {
+    expect(parseCpuList("0-15:2")).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
+    expect(parseCpuList("1-10:3")).toEqual([1, 4, 7, 10]);
+    expect(parseCpuList("0-3:1")).toEqual([0, 1, 2, 3]);
+    expect(parseCpuList("5-5:4")).toEqual([5]);
+    expect(parseCpuList("8, 0-3, 1,3, 12-15:2")).toEqual([0, 1, 2, 3, 8, 12, 14]);
+    expect(parseCpuList(" 7 ")).toEqual([7]);
+    expect(parseCpuList("4095")).toEqual([4095]);
+  });
+  test.each(["3-1", "a", "0-", "1,,2", "0-15:0", "0:2", "0-3:", "-1", "1-2-3", "0-4096", "4096", "0-3:x", "0;1", "0-3,"])(
+    "rejects %p",
+    (text) => expect(parseCpuList(text)).toBeNull(),
+  );
+});
+
+describe("formatCpuList", () => {
+  test("runs collapse into ranges", () => {
+    expect(formatCpuList([0, 1, 2, 3, 8])).toBe("0-3,8");
+    expect(formatCpuList([5, 1, 3, 2])).toBe("1-3,5");
+    expect(formatCpuList([0, 2, 4])).toBe("0,2,4");
+    expect(formatCpuList([0, 0, 1])).toBe("0-1");
+    expect(formatCpuList([])).toBe("");
+  });
+  test("round-trips through parseCpuList", () => {
+    for (const text of ["0-15:2", "0-3,8-11", "1,3,8", "0-63:7,100"]) {
+      const cpus = parseCpuList(text)!;
+      expect(parseCpuList(formatCpuList(cpus))).toEqual(cpus);
+    }
+  });
 });

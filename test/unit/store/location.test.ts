@@ -5,7 +5,10 @@
 import { describe, expect, test } from "bun:test";
 import {
   MAX_ADDRESSABLE_BYTES,
+  arenaChunkBytes,
   arenaGeometry,
+  arenaLimits,
+  CHUNK_BYTES_MAX,
   locationHigh,
   locationLow,
   locationOffset,
@@ -92,38 +95,56 @@ describe("256 GiB location arithmetic", () => {
   });
 });
 
+const small = { heapSizeBytes: 16 * 4096, segmentSizeBytes: 4096, hashtablePower: 8, maxValueSizeBytes: 1000, eviction: "noeviction", databases: 16 } as const;
+
 describe("arena", () => {
-  test("uses memory handed in by the caller", () => {
-    const memory = new ArrayBuffer(16 * 4096);
-    const store = new Store({
-      heapSizeBytes: 16 * 4096,
-      segmentSizeBytes: 4096,
-      hashtablePower: 8,
-      maxValueSizeBytes: 1000,
-      eviction: "noeviction",
-      databases: 16,
-      memory,
-    });
-    const value = b("a value that lands in caller memory");
-    expect(set(store, 0, b("k"), value)).toBe(0);
-    const hay = Buffer.from(memory).toString("latin1");
-    expect(hay.includes("a value that lands in caller memory")).toBe(true);
-    expect(get(store, 0, b("k"))).toEqual(value);
-    expect(store.buf.buffer).toBe(memory);
+  test("chunk sizes: whole segments, up to the chunk limit, the last one smaller", () => {
+    expect(arenaChunkBytes(16 * 4096, 4096)).toEqual([16 * 4096]);
+    expect(arenaChunkBytes(3 * GiB, MiB)).toEqual([GiB, GiB, GiB]);
+    expect(arenaChunkBytes(2.5 * GiB + 3, MiB)).toEqual([GiB, GiB, 0.5 * GiB]);
+    const big = arenaChunkBytes(256 * GiB, MiB);
+    expect(big).toHaveLength(256);
+    expect(big.every((n) => n === CHUNK_BYTES_MAX)).toBe(true);
   });
 
-  test("memory smaller than heap_size is rejected", () => {
-    expect(
-      () =>
-        new Store({
-          heapSizeBytes: 16 * 4096,
-          segmentSizeBytes: 4096,
-          hashtablePower: 8,
-          maxValueSizeBytes: 1000,
-          eviction: "noeviction",
-          databases: 16,
-          memory: new ArrayBuffer(4096),
-        }),
-    ).toThrow(/smaller than heap_size/);
+  test("uses memory handed in by the caller, one buffer per chunk", () => {
+    const memory = [new ArrayBuffer(16 * 4096)];
+    const advised: ArrayBufferView[] = [];
+    const store = new Store({ ...small, memory, onLargeAllocation: (v) => advised.push(v) });
+    const value = b("a value that lands in caller memory");
+    expect(set(store, 0, b("k"), value)).toBe(0);
+    const hay = Buffer.from(memory[0]!).toString("latin1");
+    expect(hay.includes("a value that lands in caller memory")).toBe(true);
+    expect(get(store, 0, b("k"))).toEqual(value);
+    expect(store.buf.buffer).toBe(memory[0]!);
+    // The caller owns that memory and its advice: only the index is reported.
+    expect(advised.some((v) => v.buffer === memory[0])).toBe(false);
+    expect(advised.length).toBeGreaterThan(0);
+  });
+
+  test("without memory handed in, every chunk the store allocates is reported", () => {
+    const advised: ArrayBufferView[] = [];
+    const store = new Store({ ...small, onLargeAllocation: (v) => advised.push(v) });
+    for (const chunk of store.arena.chunkU8) expect(advised).toContain(chunk);
+  });
+
+  test("several chunks map onto their own buffers", () => {
+    arenaLimits.chunkBytesMax = 4 * 4096;
+    try {
+      const sizes = arenaChunkBytes(14 * 4096, 4096);
+      expect(sizes).toEqual([4 * 4096, 4 * 4096, 4 * 4096, 2 * 4096]);
+      const memory = sizes.map((n) => new ArrayBuffer(n));
+      const store = new Store({ ...small, heapSizeBytes: 14 * 4096, memory });
+      expect(store.arena.chunkU8.map((v) => v.buffer)).toEqual(memory);
+      expect(store.arena.chunkU8.map((v) => v.byteLength)).toEqual(sizes);
+    } finally {
+      arenaLimits.chunkBytesMax = CHUNK_BYTES_MAX;
+    }
+  });
+
+  test("memory smaller than a chunk, or the wrong number of chunks, is rejected", () => {
+    expect(() => new Store({ ...small, memory: [new ArrayBuffer(4096)] })).toThrow(/chunk 0 \(4096 bytes\) is smaller than the chunk \(65536 bytes/);
+    expect(() => new Store({ ...small, memory: [new ArrayBuffer(16 * 4096), new ArrayBuffer(4096)] })).toThrow(/has 2 chunk buffers; heap_size 65536 needs 1/);
+    expect(() => new Store({ ...small, memory: [] })).toThrow(/has 0 chunk buffers/);
   });
 });

@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { SetMode, SetStatus, type EvictionPolicy, type Store } from "../../../src/store/index.ts";
-import { CHUNK_BYTES_MAX, arenaLimits } from "../../../src/store/location.ts";
+import { CHUNK_BYTES_MAX, arenaChunkBytes, arenaLimits } from "../../../src/store/location.ts";
 import { checkInvariants, makeStore, prng, scanAll } from "./helpers.ts";
 
 interface Entry {
@@ -34,16 +34,17 @@ function run(
 ): { oom: number; evicted: number; ops: Record<string, number> } {
   const r = prng(seed);
   if (arena.chunkBytes !== undefined) arenaLimits.chunkBytesMax = arena.chunkBytes;
+  const heapSizeBytes = 24 * 4096;
   let made: ReturnType<typeof makeStore>;
   try {
     made = makeStore({
-      heapSizeBytes: 24 * 4096,
+      heapSizeBytes,
       segmentSizeBytes: 4096,
       hashtablePower: 6,
       maxValueSizeBytes: 6000,
       eviction: policy,
       databases: DBS,
-      memory: arena.memory ? new ArrayBuffer(24 * 4096) : undefined,
+      memory: arena.memory ? arenaChunkBytes(heapSizeBytes, 4096).map((n) => new ArrayBuffer(n)) : undefined,
     });
   } finally {
     arenaLimits.chunkBytesMax = CHUNK_BYTES_MAX;

@@ -1,0 +1,201 @@
+import { EV_ACCEPT, EV_RECV, EV_SEND, EVENT_WORDS, EVF_MORE, UringRing, errnoText, type RingSettings, type Shim } from "../../../ffi/index.ts";
+import { onData, onDrain } from "../connection.ts";
+import type { Server } from "../server.ts";
+import type { Listening } from "../transport.ts";
+import { UringConn } from "./conn.ts";
+
+const MAX_EVENTS = 512;
+/** Longest wait for completions before the event loop gets a turn (timers, signals, /metrics). */
+const IDLE_WAIT_MS = 25;
+const YIELD_EVERY_MS = 2;
+const ETIME = 62;
+const ENOBUFS = 105;
+const EAGAIN = 11;
+const EINTR = 4;
+
+/**
+ * The io_uring network engine: one ring, multishot accept and recv into a provided-buffer
+ * ring, sends from each connection's buffer. Each loop turn is one FFI call that submits
+ * everything queued and waits for completions; then every completion is handled, replies
+ * are flushed (queued as sends for the next call), and the event loop gets a turn before
+ * the next wait so timers, signals and the metrics endpoint keep running.
+ */
+export class UringEngine {
+  readonly ring: UringRing;
+  private readonly conns: (UringConn | undefined)[] = [];
+  /** Closed connections whose last send has not completed: their buffer must stay alive. */
+  private readonly zombies = new Set<UringConn>();
+  private readonly listenFds = new Map<number, { protocol: string; open: boolean }>();
+  private nextGen = 1;
+  private running = false;
+  private destroyed = false;
+  private readonly turn = () => this.loop();
+
+  constructor(
+    private readonly server: Server,
+    shim: Shim,
+    readonly settings: RingSettings,
+  ) {
+    this.ring = new UringRing(shim, settings, MAX_EVENTS);
+  }
+
+  /** Bind host:port and start accepting; returns the listener with the port resolved. */
+  listen(protocol: string, host: string, port: number): Listening {
+    const fd = this.ring.listen(host, port, 511);
+    if (fd < 0) throw Object.assign(new Error(errnoText(-fd)), { code: -fd === 98 ? "EADDRINUSE" : `errno ${-fd}` });
+    const bound = this.ring.localPort(fd);
+    this.listenFds.set(fd, { protocol, open: true });
+    this.ring.accept(fd);
+    this.start();
+    return {
+      protocol,
+      address: `${host}:${bound}`,
+      stop: () => {
+        const l = this.listenFds.get(fd);
+        if (l === undefined || !l.open) return;
+        l.open = false;
+        this.ring.close(fd);
+      },
+    };
+  }
+
+  private start(): void {
+    if (this.running) return;
+    this.running = true;
+    setImmediate(this.turn);
+  }
+
+  /** Queue a send; submitted by the next loop turn. */
+  send(conn: UringConn, from: number, length: number): void {
+    this.ring.send(conn.fd, conn.gen, from, length);
+  }
+
+  closeConn(conn: UringConn, abort: boolean): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    void abort;
+    if (this.conns[conn.fd] === conn) this.conns[conn.fd] = undefined;
+    if (conn.inFlight) this.zombies.add(conn);
+    this.ring.close(conn.fd);
+    if (conn.session !== null) this.server.forget(conn.session);
+  }
+
+  /** Stop the loop and release the ring (after every client is gone). */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const [fd, l] of this.listenFds) if (l.open) this.ring.close(fd);
+    for (const c of this.conns) if (c !== undefined) this.closeConn(c, true);
+  }
+
+  private loop(): void {
+    if (this.destroyed) {
+      this.running = false;
+      this.ring.destroy();
+      return;
+    }
+    // Stay in the ring while completions keep coming; give the event loop a turn when the
+    // wait times out idle or every YIELD_EVERY_MS, rather than after every batch: each turn
+    // of Bun's loop costs a poll of its own.
+    const started = Date.now();
+    let n = 0;
+    do {
+      // Replies queued outside a batch (timers, other clients' commands) go out with it.
+      this.server.writes.flush();
+      n = this.ring.run(IDLE_WAIT_MS);
+      if (n > 0) this.handle(n);
+    } while (n > 0 && !this.destroyed && this.server.clock.ms - started < YIELD_EVERY_MS);
+    this.server.writes.flush();
+    if (n < 0 && -n !== EINTR && -n !== EAGAIN && -n !== ETIME) this.server.log.error("io_uring wait failed", { error: errnoText(-n) });
+    setImmediate(this.turn);
+  }
+
+  private handle(n: number): void {
+    const ev = this.ring.events;
+    const server = this.server;
+    const now = Date.now();
+    server.clock.ms = now;
+    for (let i = 0; i < n; i++) {
+      const base = i * EVENT_WORDS;
+      const kind = ev[base];
+      const fd = ev[base + 1];
+      const gen = ev[base + 2];
+      const res = ev[base + 3];
+      const bid = ev[base + 4];
+      const more = (ev[base + 5] & EVF_MORE) !== 0;
+      if (kind === EV_RECV) {
+        this.recv(fd, gen, res, bid, more);
+      } else if (kind === EV_SEND) {
+        this.sent(fd, gen, res);
+      } else if (kind === EV_ACCEPT) {
+        this.accepted(fd, res, more);
+      }
+    }
+  }
+
+  private recv(fd: number, gen: number, res: number, bid: number, more: boolean): void {
+    const conn = this.conns[fd];
+    const live = conn !== undefined && conn.gen === gen && !conn.closed;
+    if (res > 0 && bid >= 0) {
+      if (live && conn.session !== null) {
+        const size = this.settings.bufferSize;
+        onData(this.server, conn.session, this.ring.buffers, bid * size, bid * size + res);
+      }
+      this.ring.recycle(bid);
+    } else if (bid >= 0) {
+      this.ring.recycle(bid);
+    }
+    if (!live) return;
+    if (res === 0 || (res < 0 && -res !== ENOBUFS)) {
+      // The peer closed (or reset) the connection.
+      this.closeConn(conn, true);
+    } else if (!more) {
+      // Out of receive buffers (ENOBUFS) or the kernel ended the multishot: arm it again.
+      this.ring.recv(fd, gen);
+    }
+  }
+
+  private sent(fd: number, gen: number, res: number): void {
+    let conn = this.conns[fd];
+    if (conn === undefined || conn.gen !== gen) {
+      for (const z of this.zombies) {
+        if (z.fd === fd && z.gen === gen) {
+          this.zombies.delete(z);
+          z.inFlight = false;
+          return;
+        }
+      }
+      return;
+    }
+    if (!conn.sent(res)) return;
+    const s = conn.session;
+    if (s !== null && s.outLen > 0) onDrain(this.server, s);
+  }
+
+  private accepted(listenFd: number, res: number, more: boolean): void {
+    const l = this.listenFds.get(listenFd);
+    if (res >= 0) {
+      if (l === undefined || !l.open) {
+        this.ring.close(res);
+      } else {
+        this.openConn(res, l.protocol);
+      }
+    } else if (l?.open) {
+      this.server.log.warn("accept failed", { error: errnoText(-res) });
+    }
+    if (!more && l?.open) this.ring.accept(listenFd);
+  }
+
+  private openConn(fd: number, protocol: string): void {
+    this.ring.sockSetup(fd, this.server.options.server.tcp_keepalive);
+    const gen = this.nextGen;
+    this.nextGen = (this.nextGen + 1) & 0xffffff || 1;
+    const conn = new UringConn(this, fd, gen);
+    this.conns[fd] = conn;
+    const s = this.server.openSession(conn, this.ring.sockName(fd, true), this.ring.sockName(fd, false), protocol);
+    if (s === null) return;
+    conn.session = s;
+    this.ring.recv(fd, gen);
+  }
+}
+

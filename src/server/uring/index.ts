@@ -1,0 +1,1 @@
+export { UringEngine } from "./engine.ts";
