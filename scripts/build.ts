@@ -4,9 +4,12 @@ import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
 mkdirSync(join(root, "dist"), { recursive: true });
-const targets = [{ entry: "src/cli/main.ts", out: "dist/crucible-server" }];
+// Extra entry points are compiled in too: the io_uring engine's Worker is started from
+// `new URL("./server-worker.ts", import.meta.url)`, which the binary resolves among them.
+const targets = [{ entries: ["src/cli/main.ts", "src/cli/server-worker.ts"], out: "dist/crucible-server" }];
 for (const t of targets) {
-  const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", "--sourcemap", join(root, t.entry), "--outfile", join(root, t.out)], {
+  const entries = t.entries.map((e) => join(root, e));
+  const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", "--sourcemap", ...entries, "--outfile", join(root, t.out)], {
     cwd: root,
     stdout: "inherit",
     stderr: "inherit",

@@ -33,18 +33,18 @@ function openLogFile(path: string): number {
   }
 }
 
-/** The logger [logging] asks for. Throws StartupError when the log file cannot be opened. */
-export function createProcessLogger(cfg: Config["logging"]): ProcessLogger {
-  if (cfg.file === "") return { ...createLogger({ level: cfg.level, format: cfg.format }), close() {} };
+/**
+ * The logger [logging] asks for. Throws StartupError when the log file cannot be opened.
+ * `syncStderr`: write stderr lines with writeSync, for a Worker, whose buffered stderr
+ * would lose its last lines when the main thread exits right after it stops.
+ */
+export function createProcessLogger(cfg: Config["logging"], opts: { syncStderr?: boolean } = {}): ProcessLogger {
+  if (cfg.file === "") {
+    const write = opts.syncStderr ? (line: string) => writeQuietly(2, line) : undefined;
+    return { ...createLogger({ level: cfg.level, format: cfg.format, write }), close() {} };
+  }
   const fd = openLogFile(cfg.file);
-  const write = (line: string) => {
-    try {
-      writeSync(fd, line);
-    } catch {
-      // A full disk must not take the cache down with it; the record is lost.
-    }
-  };
-  const log = createLogger({ level: cfg.level, format: cfg.format, write });
+  const log = createLogger({ level: cfg.level, format: cfg.format, write: (line) => writeQuietly(fd, line) });
   return {
     ...log,
     close() {
@@ -55,4 +55,12 @@ export function createProcessLogger(cfg: Config["logging"]): ProcessLogger {
       }
     },
   };
+}
+
+function writeQuietly(fd: number, line: string): void {
+  try {
+    writeSync(fd, line);
+  } catch {
+    // A full disk (or a closed stderr) must not take the cache down with it; the record is lost.
+  }
 }

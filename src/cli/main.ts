@@ -23,13 +23,15 @@ import {
   configToToml,
   loadConfig,
   type LoadResult,
-  validateValue,
 } from "../config/index.ts";
 import { type OptionSpec, preprocess, UsageError } from "./args.ts";
 import { formatChecks, nativeFacts, runChecks } from "./doctor.ts";
 import { createProcessLogger } from "./logger.ts";
-import { placeServer } from "./placement.ts";
-import { PURGE_DELAY_ENV, PURGE_DELAY_MS, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
+import { startDataPlane } from "./data-plane.ts";
+import type { Logger } from "../stdx/index.ts";
+import type { WorkerData } from "./server-worker.ts";
+import { Worker } from "node:worker_threads";
+import { loadShim, probeUring, PURGE_DELAY_ENV, PURGE_DELAY_MS, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
 
 /** Set at the real process entry only; in-process callers (tests) never re-exec. */
 let allocatorTuning: AllocatorTuning | undefined;
@@ -81,6 +83,8 @@ interface Env {
   loadServer: () => Promise<{ startServer: StartServer }>;
   exit: (code: number) => void;
   exitCode: number;
+  /** Run the io_uring engine's data plane in a Worker (off when a test hands in loadServer). */
+  dataPlaneWorker: boolean;
 }
 
 function defaultEnv(): Env {
@@ -95,6 +99,7 @@ function defaultEnv(): Env {
     loadServer: () => import("../server/index.ts"),
     exit: (code) => process.exit(code),
     exitCode: 0,
+    dataPlaneWorker: true,
   };
 }
 
@@ -119,10 +124,6 @@ async function runServer(config: Config, source: string): Promise<void> {
   log.info(`using config: ${source}`);
   if (allocatorTuning && !allocatorTuning.tuned) log.warn(`allocator tuning skipped (${allocatorTuning.why}); set ${PURGE_DELAY_ENV}=${PURGE_DELAY_MS} in the environment for lower CPU under write load`);
 
-  // Pin this thread and map the store's arena (hugepages, NUMA node) before anything else
-  // is allocated for the server.
-  const { placement } = await placeServer(config, env.env, log);
-
   // The admin endpoint starts first so /health answers and /ready says 503 until the
   // listeners are up.
   const { startAdmin } = await import("../admin/index.ts");
@@ -132,27 +133,78 @@ async function runServer(config: Config, source: string): Promise<void> {
     admin = startAdmin(config.metrics.address, { ready: () => running?.ready() ?? false });
     log.info(`metrics on http://${admin.address}/metrics`, { address: admin.address });
   }
+  const stopped = () => {
+    admin?.stop();
+    log.close();
+    env.exit(0);
+  };
   try {
-    const { startServer } = await currentEnv.loadServer();
-    running = await startServer(config, log, source, {
-      placement,
-      validate: (section, key, raw) => {
-        try {
-          return { ok: true, value: validateValue(section, key, raw) };
-        } catch (e) {
-          return { ok: false, error: (e as Error).message };
-        }
-      },
-      onStopped: () => {
-        admin?.stop();
-        log.close();
-        env.exit(0);
-      },
-    });
+    const worker = env.dataPlaneWorker ? await uringWorkerWanted(config, env.env) : null;
+    if (worker === null) {
+      running = await startDataPlane(config, source, log, env.env, env.loadServer, { onStopped: stopped });
+    } else {
+      log.info("io_uring engine: serving clients from a dedicated Worker thread");
+      running = await runWorker(config, source, env.env, log, stopped);
+    }
   } catch (e) {
     admin?.stop();
     throw e;
   }
+}
+
+/** The io_uring engine runs in a Worker: wanted when io_engine allows it and the kernel offers it. */
+async function uringWorkerWanted(config: Config, env: Record<string, string | undefined>): Promise<true | null> {
+  if (config.io_engine === "bun") return null;
+  const shim = await loadShim(env);
+  if (!shim.loaded || probeUring(shim.shim) !== null) return null;
+  return true;
+}
+
+/**
+ * Start the data plane in a Worker and relay to it: signals become a "stop" message, its
+ * start-up errors become this process's (exit code 2 where they say so), its end ends us.
+ */
+async function runWorker(config: Config, source: string, env: Record<string, string | undefined>, log: Logger, stopped: () => void): Promise<{ ready(): boolean }> {
+  // The Worker counts into the same shared counters /metrics reads here.
+  const { countersBuffer } = await import("../metrics/index.ts");
+  const workerData: WorkerData = { config, source, env: { ...env }, countersBuffer };
+  const worker = new Worker(new URL("./server-worker.ts", import.meta.url), { workerData });
+  let ready = false;
+  let done = false;
+  return new Promise((resolve, reject) => {
+    worker.on("message", (m: { type: string; message?: string; code?: string; exitCode?: number }) => {
+      if (m.type === "ready") {
+        ready = true;
+        for (const signal of ["SIGTERM", "SIGINT"] as const) {
+          process.on(signal, () => {
+            log.info(`received ${signal}, shutting down`);
+            ready = false;
+            worker.postMessage({ type: "stop", reason: signal });
+          });
+        }
+        resolve({ ready: () => ready });
+      } else if (m.type === "stopping") {
+        ready = false;
+      } else if (m.type === "stopped") {
+        done = true;
+        stopped();
+      } else if (m.type === "error") {
+        done = true;
+        void worker.terminate();
+        reject(Object.assign(new Error(m.message ?? "the server worker failed"), { code: m.code, exitCode: m.exitCode }));
+      }
+    });
+    worker.on("error", (e) => {
+      log.error("the server worker crashed", { error: (e as Error)?.stack ?? String(e) });
+      if (!ready) reject(e);
+      else process.exit(1);
+    });
+    worker.on("exit", (code) => {
+      if (done) return;
+      log.error("the server worker exited unexpectedly", { code });
+      process.exit(1);
+    });
+  });
 }
 
 const serverCommand = defineCommand({
@@ -252,6 +304,7 @@ export function reportError(e: unknown): number {
  */
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   currentEnv = { ...defaultEnv(), ...Object.fromEntries(Object.entries(deps).filter(([, v]) => v !== undefined)) };
+  if (deps.loadServer !== undefined) currentEnv.dataPlaneWorker = false;
   try {
     const sub = subCommands[argv[0] ?? ""];
     const def = sub?.def ?? serverCommand;

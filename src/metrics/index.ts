@@ -1,4 +1,4 @@
-export { Counter, counters, resetCounters } from "./counters.ts";
+export { Counter, counters, countersBuffer, resetCounters } from "./counters.ts";
 export {
   registry,
   metricsContentType,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 export interface Mapping {
   start: number;
@@ -45,4 +45,11 @@ export function numaMapsLine(pid: number, start: number): string | undefined {
 /** Cpus_allowed_list of one thread of a process (the main thread when tid = pid). */
 export function threadCpus(pid: number, tid = pid): string {
   return /^Cpus_allowed_list:\s*(\S*)/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8"))![1]!;
+}
+
+/** Cpus_allowed_list of every thread of a process, by thread id. */
+export function threadsCpus(pid: number): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) out.set(Number(tid), threadCpus(pid, Number(tid)));
+  return out;
 }
