@@ -170,8 +170,12 @@ export const schema: readonly KeyDef[] = [
   },
 
   {
-    section: "uring", name: "buffer_count", type: "int", default: 4096, min: 8, max: 32768, powerOfTwo: true, unit: "buffers",
-    doc: "Receive buffers in the provided-buffer ring all connections share. Rule of thumb: 2 per expected connection.",
+    section: "uring", name: "buffer_count", type: "int", default: 512, min: 8, max: 32768, powerOfTwo: true, unit: "buffers",
+    doc:
+      "Receive buffers in the provided-buffer ring all connections share. A buffer is held only from a read's completion " +
+      "until its commands have run, so this bounds reads in flight, not connections; when they run out, reads wait and " +
+      "resume (ENOBUFS). The ring hands buffers out in turn, so all of them become resident: buffer_count x buffer_size " +
+      "bytes of RSS. Raise it (2 per busy connection) for thousands of clients pipelining at once.",
   },
   {
     section: "uring", name: "buffer_size", type: "size", default: 16 * KB, min: 1 * KB, max: 1 * MB, unit: "bytes",

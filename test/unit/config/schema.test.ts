@@ -55,8 +55,8 @@ describe("schema", () => {
     expect(cfg.cache.max_value_size).toBe(1024 * 1024);
     expect(cfg.cache.hugepage).toBe("none");
     expect(cfg.cache.numa_node).toBe(-1);
-    // The operations guide's [uring] defaults.
-    expect(cfg.uring).toEqual({ buffer_count: 4096, buffer_size: 16 * 1024, sq_depth: 2048, sqpoll: false });
+    // The operations guide's [uring] tuning values, with 512 buffers: the whole pool becomes resident.
+    expect(cfg.uring).toEqual({ buffer_count: 512, buffer_size: 16 * 1024, sq_depth: 2048, sqpoll: false });
     expect(cfg.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:6379" }]);
     expect(cfg.metrics.address).toBe("127.0.0.1:9090");
     expect(cfg.logging).toEqual({ level: "info", format: "pretty", file: "" });
