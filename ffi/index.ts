@@ -2,14 +2,13 @@ export { execve } from "./exec.ts";
 export { tuneAllocator, PURGE_DELAY_ENV, PURGE_DELAY_MS, type AllocatorTuning } from "./allocator.ts";
 export { adviseHugePages, transparentHugePageMode, type HugePageAdvice } from "./hugepages.ts";
 export { loadShim, loadedShim, SHIM_ABI, SHIM_ENV, type Shim, type ShimLoad } from "./shim.ts";
-export { UringRing, probeUring, addressOf, errnoText, EV_ACCEPT, EV_RECV, EV_SEND, EV_WAKE, EVENT_WORDS, EVF_MORE, type RingSettings } from "./uring.ts";
+export { UringRing, probeUring, addressOf, EV_ACCEPT, EV_RECV, EV_SEND, EV_WAKE, EVENT_WORDS, EVF_MORE, type RingSettings } from "./uring.ts";
 export {
   mapArena,
   hugepagePool,
   availablePages,
   nrHugepagesNeeded,
   reserveCommand,
-  errnoName,
   bufferAddress,
   HUGEPAGES_DIR,
   type ArenaMapping,
@@ -19,3 +18,4 @@ export {
   type PageSize,
 } from "./memory.ts";
 export { pinThread, threadAffinity, cpuListText, type PinResult } from "./affinity.ts";
+export { errnoName } from "./errno.ts";

@@ -7,7 +7,7 @@
 // The mapping is never unmapped: the store holds it for the life of the process.
 
 import { readFileSync } from "node:fs";
-import { constants } from "node:os";
+import { errnoName } from "./errno.ts";
 import { ptr as pointerOf, toArrayBuffer, type Pointer } from "bun:ffi";
 import { adviseHugePages, THP_ENABLED_PATH, transparentHugePageMode } from "./hugepages.ts";
 import type { Shim, ShimLoad } from "./shim.ts";
@@ -117,11 +117,6 @@ export function reserveCommand(size: "2mb" | "1gb", nr: number): string {
     : `echo ${nr} > ${HUGEPAGES_DIR}/${POOL_DIR["1gb"]}/nr_hugepages (or boot with: hugepagesz=1G hugepages=${nr})`;
 }
 
-const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, n]) => [n, name]));
-export function errnoName(errno: number): string {
-  const n = Math.abs(errno);
-  return errnoNames.get(n) ?? `errno ${n}`;
-}
 
 function bytesText(bytes: number): string {
   if (bytes % GiB === 0) return `${bytes / GiB} GiB`;

@@ -1,4 +1,5 @@
 import { ptr, toArrayBuffer, type Pointer } from "bun:ffi";
+import { errnoName } from "./errno.ts";
 import type { Shim } from "./shim.ts";
 
 // The event layout liburing-shim/shim.h writes.
@@ -29,7 +30,7 @@ export function probeUring(shim: Shim): string | null {
   const what = new Int32Array(1);
   const rc = shim.crucible_uring_probe(ptr(what));
   if (rc === 0) return null;
-  return `${PROBE_STEPS[what[0]] ?? "io_uring probe failed"}: ${errnoText(-rc)}`;
+  return `${PROBE_STEPS[what[0]] ?? "io_uring probe failed"}: ${errnoName(-rc)}`;
 }
 
 /**
@@ -64,7 +65,7 @@ export class UringRing {
   ) {
     const err = new Int32Array(1);
     const ring = shim.crucible_uring_create(settings.sqDepth, settings.bufferCount, settings.bufferSize, settings.sqpoll ? 1 : 0, ptr(err));
-    if (ring === null) throw Object.assign(new Error(`io_uring setup failed: ${errnoText(err[0])}`), { errno: err[0] });
+    if (ring === null) throw Object.assign(new Error(`io_uring setup failed: ${errnoName(err[0])}`), { errno: err[0] });
     this.ring = ring as Pointer;
     this.buffers = new Uint8Array(toArrayBuffer(shim.crucible_uring_buffers(ring) as Pointer, 0, settings.bufferCount * settings.bufferSize));
     this.events = new Int32Array(maxEvents * EVENT_WORDS);
@@ -127,20 +128,4 @@ export class UringRing {
     this.destroyed = true;
     this.shim.crucible_uring_destroy(this.ring);
   }
-}
-
-const ERRNO_NAMES: Record<number, string> = {
-  1: "EPERM (operation not permitted)",
-  12: "ENOMEM (out of memory)",
-  13: "EACCES (permission denied)",
-  22: "EINVAL (invalid argument)",
-  24: "EMFILE (too many open files)",
-  38: "ENOSYS (not implemented by this kernel)",
-  95: "EOPNOTSUPP (not supported)",
-  98: "EADDRINUSE (address already in use)",
-  99: "EADDRNOTAVAIL (address not available)",
-};
-
-export function errnoText(errno: number): string {
-  return ERRNO_NAMES[errno] ?? `errno ${errno}`;
 }

@@ -1,4 +1,4 @@
-import { EV_ACCEPT, EV_RECV, EV_SEND, EVENT_WORDS, EVF_MORE, UringRing, errnoText, type RingSettings, type Shim } from "../../../ffi/index.ts";
+import { EV_ACCEPT, EV_RECV, EV_SEND, EVENT_WORDS, EVF_MORE, UringRing, errnoName, type RingSettings, type Shim } from "../../../ffi/index.ts";
 import { onData, onDrain } from "../connection.ts";
 import type { Server } from "../server.ts";
 import type { Listening } from "../transport.ts";
@@ -42,7 +42,7 @@ export class UringEngine {
   /** Bind host:port and start accepting; returns the listener with the port resolved. */
   listen(protocol: string, host: string, port: number): Listening {
     const fd = this.ring.listen(host, port, 511);
-    if (fd < 0) throw Object.assign(new Error(errnoText(-fd)), { code: -fd === 98 ? "EADDRINUSE" : `errno ${-fd}` });
+    if (fd < 0) throw Object.assign(new Error(errnoName(-fd)), { code: -fd === 98 ? "EADDRINUSE" : `errno ${-fd}` });
     const bound = this.ring.localPort(fd);
     this.listenFds.set(fd, { protocol, open: true });
     this.ring.accept(fd);
@@ -106,7 +106,7 @@ export class UringEngine {
       if (n > 0) this.handle(n);
     } while (n > 0 && !this.destroyed && this.server.clock.ms - started < YIELD_EVERY_MS);
     this.server.writes.flush();
-    if (n < 0 && -n !== EINTR && -n !== EAGAIN && -n !== ETIME) this.server.log.error("io_uring wait failed", { error: errnoText(-n) });
+    if (n < 0 && -n !== EINTR && -n !== EAGAIN && -n !== ETIME) this.server.log.error("io_uring wait failed", { error: errnoName(-n) });
     setImmediate(this.turn);
   }
 
@@ -181,7 +181,7 @@ export class UringEngine {
         this.openConn(res, l.protocol);
       }
     } else if (l?.open) {
-      this.server.log.warn("accept failed", { error: errnoText(-res) });
+      this.server.log.warn("accept failed", { error: errnoName(-res) });
     }
     if (!more && l?.open) this.ring.accept(listenFd);
   }
