@@ -46,16 +46,3 @@ export function pinThread(shim: Shim, cpus: readonly number[]): PinResult {
   if (typeof now === "string") return { pinned: false, why: now };
   return { pinned: true, cpus: now };
 }
-
-/** CPU ids -> "0-3,8" (the kernel's cpulist format). */
-export function cpuListText(cpus: readonly number[]): string {
-  const sorted = [...new Set(cpus)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return parts.join(",");
-}

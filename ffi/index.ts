@@ -17,5 +17,5 @@ export {
   type HugepageRequest,
   type PageSize,
 } from "./memory.ts";
-export { pinThread, threadAffinity, cpuListText, type PinResult } from "./affinity.ts";
+export { pinThread, threadAffinity, type PinResult } from "./affinity.ts";
 export { errnoName } from "./errno.ts";

@@ -15,7 +15,7 @@ export async function startDataPlane(
   log: Logger,
   env: Record<string, string | undefined>,
   loadServer: () => Promise<{ startServer: StartServer }>,
-  options: Pick<StartOptions, "onStopped" | "signals">,
+  options: Pick<StartOptions, "onStopped" | "onStopping" | "signals">,
 ): Promise<RunningServer> {
   // Pin this thread and map the store's arena (hugepages, NUMA node) before anything else
   // is allocated for the server.

@@ -3,11 +3,11 @@
 // cache.numa_node ask, and say in one start-up line what is in effect, with a warning for
 // every request that fell back.
 
-import { type Config, parseCpuList } from "../config/index.ts";
+import { type Config, formatCpuList, parseCpuList } from "../config/index.ts";
 import type { ServerPlacement } from "../server/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import { arenaChunkBytes } from "../store/index.ts";
-import { cpuListText, loadShim, mapArena, pinThread, type ShimLoad } from "../../ffi/index.ts";
+import { loadShim, mapArena, pinThread, type ShimLoad } from "../../ffi/index.ts";
 
 const PAGE_TEXT = { "4k": "4 KiB pages", "2mb": "2 MiB hugepages", "1gb": "1 GiB hugepages" } as const;
 
@@ -30,7 +30,7 @@ export async function placeServer(config: Config, env: Record<string, string | u
       warnings.push(`cpu_affinity = "${config.workers.cpu_affinity}" needs the shim (${shim.why}): fell back to not pinned`);
     } else {
       const pin = pinThread(shim.shim, wanted);
-      if (pin.pinned) pinnedCpus = cpuListText(pin.cpus);
+      if (pin.pinned) pinnedCpus = formatCpuList(pin.cpus);
       else warnings.push(`cpu_affinity = "${config.workers.cpu_affinity}": ${pin.why}: fell back to not pinned`);
     }
   }

@@ -23,6 +23,7 @@ const log = createProcessLogger(data.config.logging, { syncStderr: true });
 try {
   const running = await startDataPlane(data.config, data.source, log, data.env, () => import("../server/index.ts"), {
     signals: false,
+    onStopping: () => port.postMessage({ type: "stopping" }),
     onStopped: () => {
       log.close();
       port.postMessage({ type: "stopped" });
@@ -30,7 +31,6 @@ try {
   });
   port.on("message", (m: { type: string; reason?: string }) => {
     if (m.type === "stop") {
-      port.postMessage({ type: "stopping" });
       void running.stop(m.reason ?? "stop");
     }
   });

@@ -17,6 +17,8 @@ export interface StartOptions {
   validate?: ValueValidator;
   /** Called once the graceful shutdown has finished; the default exits the process with 0. */
   onStopped?: () => void;
+  /** Called as a graceful shutdown begins (signal, SHUTDOWN command or stop()). */
+  onStopping?: () => void;
   /** Install SIGTERM/SIGINT handlers (default true). */
   signals?: boolean;
   /** The arena memory the composition root mapped, and its placement; absent: the store allocates. */
@@ -26,6 +28,7 @@ export interface StartOptions {
 /** Start every listener; shutdown on SIGTERM, SIGINT or SHUTDOWN drains clients and exits 0. */
 export async function startServer(options: ServerOptions, log: Logger, configSource: string, start: StartOptions = {}): Promise<RunningServer> {
   const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)), start.placement ?? null);
+  server.onStopping = start.onStopping ?? null;
   await chooseEngine(server, options, log);
   server.start();
   if (start.signals !== false) {

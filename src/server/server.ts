@@ -28,6 +28,8 @@ export class Server {
   readonly sessions = new Map<number, Session>();
   readonly startedMs = Date.now();
   readonly listeners: Listening[] = [];
+  /** Called as a shutdown begins, whatever started it (signal, SHUTDOWN, stop()). */
+  onStopping: (() => void) | null = null;
   /** The network engine carrying the clients: "bun" (Bun.listen) or "uring". */
   engineName = "bun";
   private uring: UringEngine | null = null;
@@ -241,6 +243,7 @@ export class Server {
     if (this.stopping) return this.stopping;
     this.stopping = (async () => {
       this.shuttingDown = true;
+      this.onStopping?.();
       this.writes.flush();
       this.log.info("shutdown: stop accepting connections", { reason });
       for (const l of this.listeners) l.stop();

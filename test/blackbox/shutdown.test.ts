@@ -57,4 +57,30 @@ describe("graceful shutdown", () => {
     expect(server.logs()).toContain("drain timeout");
     slow.destroy();
   });
+
+  test("/ready answers 503 while a SHUTDOWN drains clients", async () => {
+    const server = await startServer({ set: ["shutdown.drain_timeout_secs=2", "cache.max_value_size=1MB"] });
+    const net = await import("node:net");
+    const setter = await RawClient.connect(server.port);
+    expect(await setter.call("SET", "blob", "x".repeat(1024 * 1024))).toBe("OK");
+    const ready = () => fetch(`http://127.0.0.1:${server.metricsPort}/ready`).then((r) => r.status);
+    expect(await ready()).toBe(200);
+    // A client that never reads keeps the drain going until the timeout.
+    const slow = net.createConnection({ host: "127.0.0.1", port: server.port });
+    await new Promise<void>((resolve) => slow.once("connect", () => resolve()));
+    slow.pause();
+    slow.on("error", () => {});
+    slow.write("GET blob\r\n".repeat(50));
+    await Bun.sleep(200);
+    setter.write(resp("SHUTDOWN"));
+    const deadline = Date.now() + 1500;
+    let status = 200;
+    while (Date.now() < deadline && status === 200) {
+      status = await ready();
+      if (status === 200) await Bun.sleep(20);
+    }
+    expect(status).toBe(503);
+    expect(await server.proc.exited).toBe(0);
+    slow.destroy();
+  });
 });

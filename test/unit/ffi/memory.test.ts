@@ -1,12 +1,12 @@
 // ffi/memory.ts and ffi/affinity.ts in-process: the arena mapped by the shim (4 KiB pages
 // with THP advice, explicit hugepages when root can reserve them, NUMA binding), the
 // fallbacks and their warnings, and pinning the calling thread.
+import { formatCpuList } from "../../../src/config/index.ts";
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import {
   availablePages,
   bufferAddress,
-  cpuListText,
   errnoName,
   hugepagePool,
   loadShim,
@@ -167,7 +167,7 @@ describe.skipIf(shim === null)("pinning the calling thread", () => {
     if (typeof before === "string") throw new Error(before);
     expect(before.length).toBeGreaterThan(0);
     const status = () => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/self/task/${process.pid}/status`, "utf8"))![1];
-    expect(status()).toBe(cpuListText(before));
+    expect(status()).toBe(formatCpuList(before));
     try {
       const pin = pinThread(shim!, [before.at(-1)!]);
       expect(pin).toEqual({ pinned: true, cpus: [before.at(-1)!] });
@@ -175,7 +175,7 @@ describe.skipIf(shim === null)("pinning the calling thread", () => {
     } finally {
       expect(pinThread(shim!, before)).toEqual({ pinned: true, cpus: before });
     }
-    expect(status()).toBe(cpuListText(before));
+    expect(status()).toBe(formatCpuList(before));
   });
 
   test("CPUs the kernel will not give are refused with the reason, and nothing changes", () => {
@@ -186,10 +186,5 @@ describe.skipIf(shim === null)("pinning the calling thread", () => {
     expect(pinThread(shim!, [])).toEqual({ pinned: false, why: "no CPUs given" });
     expect(pinThread(shim!, [5000]).pinned).toBe(false);
     expect(threadAffinity(shim!)).toEqual(before);
-  });
-
-  test("the list text is the kernel's cpulist format", () => {
-    expect(cpuListText([3, 0, 1, 2, 8, 10, 11])).toBe("0-3,8,10-11");
-    expect(cpuListText([])).toBe("");
   });
 });
