@@ -1,6 +1,7 @@
 // The network engines: which one io_engine picks, its fallbacks, and the io_uring engine's
 // own paths (buffers split across receive buffers, big sends, peers that vanish).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { loadShim, probeUring } from "../../ffi/index.ts";
 import { RawClient, resp } from "../helpers/raw.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
@@ -35,6 +36,30 @@ describe("io_engine selection", () => {
       c.close();
     } finally {
       expect(await server.stop()).toBe(0);
+    }
+  });
+
+  // kernel.io_uring_disabled = 2 turns io_uring off for every process; root may flip it for a
+  // moment (and must put it back).
+  const DISABLED = "/proc/sys/kernel/io_uring_disabled";
+  const canDisable = existsSync(DISABLED) && process.getuid?.() === 0;
+  test.skipIf(!canDisable || !uringAvailable)("with kernel.io_uring_disabled = 2, auto falls back and says why; uring refuses to start", async () => {
+    const old = readFileSync(DISABLED, "utf8").trim();
+    writeFileSync(DISABLED, "2");
+    try {
+      const server = await startServer({ set: ["io_engine=auto"] });
+      try {
+        expect(server.logs()).toContain("io_engine auto: using Bun's socket layer");
+        expect(server.logs()).toMatch(/io_uring_setup failed[^"]*EPERM/);
+        const c = await RawClient.connect(server.port);
+        expect(await c.call("PING")).toBe("PONG");
+        c.close();
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+      await expect(startServer({ set: ["io_engine=uring"] })).rejects.toThrow(/exited with 2[\s\S]*io_uring not supported on this system[\s\S]*io_uring_disabled/);
+    } finally {
+      writeFileSync(DISABLED, old);
     }
   });
 
