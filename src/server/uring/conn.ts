@@ -60,7 +60,7 @@ export class UringConn implements Transport {
     this.inFlight = false;
     if (this.closed) return false;
     if (res < 0) {
-      this.engine.closeConn(this, true);
+      this.engine.closeConn(this);
       return false;
     }
     this.sendStart += res;
@@ -75,7 +75,7 @@ export class UringConn implements Transport {
       this.sendPtr = 0;
     }
     if (this.ending) {
-      this.engine.closeConn(this, false);
+      this.engine.closeConn(this);
       return false;
     }
     return true;
@@ -84,10 +84,10 @@ export class UringConn implements Transport {
   end(): void {
     if (this.closed) return;
     this.ending = true;
-    if (!this.inFlight) this.engine.closeConn(this, false);
+    if (!this.inFlight) this.engine.closeConn(this);
   }
 
   terminate(): void {
-    if (!this.closed) this.engine.closeConn(this, true);
+    if (!this.closed) this.engine.closeConn(this);
   }
 }

@@ -70,10 +70,10 @@ export class UringEngine {
     this.ring.send(conn.fd, conn.gen, from, length);
   }
 
-  closeConn(conn: UringConn, abort: boolean): void {
+  /** Close now (end() waits for the send in flight first); the session is forgotten here. */
+  closeConn(conn: UringConn): void {
     if (conn.closed) return;
     conn.closed = true;
-    void abort;
     if (this.conns[conn.fd] === conn) this.conns[conn.fd] = undefined;
     if (conn.inFlight) this.zombies.add(conn);
     this.ring.close(conn.fd);
@@ -85,7 +85,7 @@ export class UringEngine {
     if (this.destroyed) return;
     this.destroyed = true;
     for (const [fd, l] of this.listenFds) if (l.open) this.ring.close(fd);
-    for (const c of this.conns) if (c !== undefined) this.closeConn(c, true);
+    for (const c of this.conns) if (c !== undefined) this.closeConn(c);
   }
 
   private loop(): void {
@@ -148,7 +148,7 @@ export class UringEngine {
     if (!live) return;
     if (res === 0 || (res < 0 && -res !== ENOBUFS)) {
       // The peer closed (or reset) the connection.
-      this.closeConn(conn, true);
+      this.closeConn(conn);
     } else if (!more) {
       // Out of receive buffers (ENOBUFS) or the kernel ended the multishot: arm it again.
       this.ring.recv(fd, gen);
