@@ -14,10 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { atExit, CLK_TCK, installCleanup, rssBytes, threadCount } from "./lib/proc.ts";
-import { BenchError, type BenchCase, type BenchResult, caseId, runRedisBenchmark } from "./lib/redis-benchmark.ts";
+import { BenchError, type BenchResult, caseId, runRedisBenchmark } from "./lib/redis-benchmark.ts";
 import { fmt, fmtRatio, machineInfo, median, mib, ratio, table } from "./lib/report.ts";
 import { command, loadKeys, parseInfo, type Reply } from "./lib/resp.ts";
 import { ROOT, type RunningServer, type ServerKind, startCrucible, startRedis } from "./lib/servers.ts";
+import { type CaseResults as SharedCaseResults, caseMatrix, CLIENTS, KEYSPACE, log, notes, problem, problems, requestsPerRun } from "./lib/cases.ts";
 
 const { values: flags } = parseArgs({
   args: Bun.argv.slice(2),
@@ -53,13 +54,9 @@ const QUICK = flags.quick;
 // and far more in throughput between rounds), so the full run takes the median of 5.
 const ROUNDS = Math.max(2, Number(flags.rounds ?? (QUICK ? 2 : 5)));
 const MEMORY_KEYS = Number(flags.keys ?? (QUICK ? 200_000 : 1_000_000));
-const CLIENTS = 50;
-const KEYSPACE = 100_000;
 // -n per pipeline depth: long enough for a few seconds per run and >= ~200 CPU ticks of
 // server time at 100 ticks/s; --quick only checks that everything works.
-const REQUESTS: Record<number, number> = QUICK ? { 1: 20_000, 16: 200_000 } : { 1: 200_000, 16: 2_000_000 };
-const PIPELINES = [1, 16];
-const DATA_SIZES = [32, 1024];
+const REQUESTS = requestsPerRun(QUICK);
 const SERVER_CPUS = flags.pin ? "1" : undefined;
 const CLIENT_CPUS = flags.pin ? "0" : undefined;
 
@@ -68,23 +65,8 @@ const TARGET_CPU: Record<number, number> = { 1: 1.0, 16: 0.85 };
 const TARGET_RPS = 1.0;
 const TARGET_RSS = 0.7;
 
-const CASES: BenchCase[] = [];
-// SET before GET for each size, so GETs hit values of that size.
-for (const dataSize of DATA_SIZES) {
-  for (const pipeline of PIPELINES) {
-    for (const test of ["set", "get"] as const) {
-      CASES.push({ test, clients: CLIENTS, pipeline, keyspace: KEYSPACE, dataSize, requests: REQUESTS[pipeline]! });
-    }
-  }
-}
-
-interface CaseResults {
-  case: BenchCase;
-  id: string;
-  runs: Record<ServerKind, BenchResult[]>;
-  /** Invocations that failed (error reply, timeout); reported as problems. */
-  failed: Record<ServerKind, number>;
-}
+const CASES = caseMatrix(QUICK, [32, 1024]);
+type CaseResults = SharedCaseResults<ServerKind>;
 
 interface MemoryResult {
   server: ServerKind;
@@ -100,18 +82,6 @@ interface MemoryResult {
   usedMemoryBefore?: number;
   usedMemoryAfter?: number;
   threads: number;
-}
-
-const problems: string[] = [];
-const notes: string[] = [];
-
-function log(s = ""): void {
-  process.stdout.write(`${s}\n`);
-}
-
-function problem(s: string): void {
-  problems.push(s);
-  log(`!! ${s}`);
 }
 
 installCleanup();

@@ -19,10 +19,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { atExit, CLK_TCK, installCleanup, threadCount } from "./lib/proc.ts";
-import { BenchError, type BenchCase, type BenchResult, caseId, runRedisBenchmark } from "./lib/redis-benchmark.ts";
+import { BenchError, type BenchResult, caseId, runRedisBenchmark } from "./lib/redis-benchmark.ts";
 import { fmt, fmtRatio, machineInfo, median, ratio, table } from "./lib/report.ts";
 import { command, parseInfo, type Reply } from "./lib/resp.ts";
 import { ROOT, type RunningServer, startCrucible } from "./lib/servers.ts";
+import { type CaseResults as SharedCaseResults, caseMatrix, CLIENTS, KEYSPACE, log, notes, problem, problems, requestsPerRun } from "./lib/cases.ts";
 
 const { values: flags } = parseArgs({
   args: Bun.argv.slice(2),
@@ -51,12 +52,8 @@ if (flags.help) {
 
 const QUICK = flags.quick;
 const ROUNDS = Math.max(2, Number(flags.rounds ?? (QUICK ? 2 : 5)));
-const CLIENTS = 50;
-const KEYSPACE = 100_000;
 // Same -n as bench/e2e.ts: a few seconds per run and >= ~200 ticks of server CPU at P16.
-const REQUESTS: Record<number, number> = QUICK ? { 1: 20_000, 16: 200_000 } : { 1: 200_000, 16: 2_000_000 };
-const PIPELINES = [1, 16];
-const DATA_SIZES = flags["no-1k"] ? [32] : [32, 1024];
+const REQUESTS = requestsPerRun(QUICK);
 const SERVER_CPUS = flags.pin ? "1" : undefined;
 const CLIENT_CPUS = flags.pin ? "0" : undefined;
 
@@ -71,22 +68,8 @@ const NAME: Record<Role, string> = { a: flags.aa ? "bun#2" : "uring", b: "bun" }
 const WANT: Record<Role, Engine> = { a: flags.aa ? "bun" : "uring", b: "bun" };
 type Engine = "uring" | "bun";
 
-const CASES: BenchCase[] = [];
-// SET before GET for each size, so GETs hit values of that size.
-for (const dataSize of DATA_SIZES) {
-  for (const pipeline of PIPELINES) {
-    for (const test of ["set", "get"] as const) {
-      CASES.push({ test, clients: CLIENTS, pipeline, keyspace: KEYSPACE, dataSize, requests: REQUESTS[pipeline]! });
-    }
-  }
-}
-
-interface CaseResults {
-  case: BenchCase;
-  id: string;
-  runs: Record<Role, BenchResult[]>;
-  failed: Record<Role, number>;
-}
+const CASES = caseMatrix(QUICK, flags["no-1k"] ? [32] : [32, 1024]);
+type CaseResults = SharedCaseResults<Role>;
 
 interface Started {
   server: RunningServer;
@@ -94,18 +77,6 @@ interface Started {
   setting: string;
   engine: Engine;
   evidence: string;
-}
-
-const problems: string[] = [];
-const notes: string[] = [];
-
-function log(s = ""): void {
-  process.stdout.write(`${s}\n`);
-}
-
-function problem(s: string): void {
-  problems.push(s);
-  log(`!! ${s}`);
 }
 
 installCleanup();
@@ -463,7 +434,7 @@ async function main(): Promise<number> {
       `${JSON.stringify(
         {
           machine: { ...machine, tree },
-          config: { quick: QUICK, rounds: ROUNDS, clients: CLIENTS, keyspace: KEYSPACE, requests: REQUESTS, dataSizes: DATA_SIZES, pinned: flags.pin, aa: flags.aa, roles: NAME },
+          config: { quick: QUICK, rounds: ROUNDS, clients: CLIENTS, keyspace: KEYSPACE, requests: REQUESTS, dataSizes: [...new Set(CASES.map((c) => c.dataSize))], pinned: flags.pin, aa: flags.aa, roles: NAME },
           targets: { cpuRatio: TARGET_CPU, rpsRatio: TARGET_RPS },
           summary,
           cases: results,
