@@ -2,9 +2,10 @@
 // own paths (buffers split across receive buffers, big sends, peers that vanish).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadShim, probeUring } from "../../ffi/index.ts";
 import { RawClient, resp } from "../helpers/raw.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { ROOT, startServer, type TestServer } from "../helpers/server.ts";
 
 const shim = await loadShim();
 const uringWhyNot = shim.loaded ? probeUring(shim.shim) : shim.why;
@@ -148,6 +149,32 @@ describe.skipIf(!uringAvailable || bunPass)("io_uring engine", () => {
 
   test("io_engine = uring without the shim refuses to start, with exit code 2 and the reason", async () => {
     await expect(startServer({ env: { CRUCIBLE_SHIM: "off" }, set: ["io_engine=uring"] })).rejects.toThrow(/exited with 2[\s\S]*io_uring not supported on this system: the native shim is not loaded \(CRUCIBLE_SHIM=off\)/);
+  });
+
+  test.skipIf(Bun.which("prlimit") === null)("out of descriptors, it keeps serving, retries accepting at a pace, and recovers", async () => {
+    const main = join(ROOT, "src", "cli", "main.ts");
+    const limited = await startServer({ command: ["prlimit", "--nofile=96:96", process.execPath, main], set: ["io_engine=uring"] });
+    const clients: RawClient[] = [];
+    try {
+      const first = await RawClient.connect(limited.port);
+      clients.push(first);
+      // More connections than descriptors left: the kernel queues them, accept fails with EMFILE.
+      for (let i = 0; i < 120; i++) clients.push(await RawClient.connect(limited.port));
+      const deadline = Date.now() + 5000;
+      while (!limited.logs().includes("EMFILE") && Date.now() < deadline) await Bun.sleep(20);
+      expect(limited.logs()).toContain("accept failed; retrying shortly");
+      expect(await first.call("PING")).toBe("PONG");
+      // Logged at most once a second, not once per attempt.
+      await Bun.sleep(1200);
+      expect(limited.logs().split("accept failed").length - 1).toBeLessThanOrEqual(3);
+      // Clients that leave free descriptors, and the queued connections get served.
+      for (const c of clients.splice(1, 80)) c.close();
+      const late = clients[clients.length - 1]!;
+      expect(await late.call("PING", "late")).toBe("late");
+    } finally {
+      for (const c of clients) c.close();
+      expect(await limited.stop()).toBe(0);
+    }
   });
 
   test("CLIENT LIST shows each client's own address and the listener's", async () => {

@@ -8,6 +8,7 @@ const MAX_EVENTS = 512;
 /** Longest wait for completions before the event loop gets a turn (timers, signals, /metrics). */
 const IDLE_WAIT_MS = 25;
 const YIELD_EVERY_MS = 2;
+const ACCEPT_RETRY_MS = 100;
 const ETIME = 62;
 const ENOBUFS = 105;
 const EAGAIN = 11;
@@ -27,6 +28,8 @@ export class UringEngine {
   private readonly zombies = new Set<UringConn>();
   private readonly listenFds = new Map<number, { protocol: string; open: boolean }>();
   private nextGen = 1;
+  private acceptErrors = 0;
+  private acceptErrorLoggedMs = 0;
   private running = false;
   private destroyed = false;
   private readonly turn = () => this.loop();
@@ -181,9 +184,29 @@ export class UringEngine {
         this.openConn(res, l.protocol);
       }
     } else if (l?.open) {
-      this.server.log.warn("accept failed", { error: errnoName(-res) });
+      this.acceptFailed(listenFd, res, more);
+      return;
     }
     if (!more && l?.open) this.ring.accept(listenFd);
+  }
+
+  /**
+   * Out of descriptors (EMFILE) and the like: a pending connection would fail again at once,
+   * so wait before accepting again, and log once a second rather than per attempt.
+   */
+  private acceptFailed(listenFd: number, res: number, more: boolean): void {
+    const now = Date.now();
+    this.acceptErrors++;
+    if (now - this.acceptErrorLoggedMs >= 1000) {
+      this.server.log.warn("accept failed; retrying shortly", { error: errnoName(-res), failures: this.acceptErrors });
+      this.acceptErrorLoggedMs = now;
+      this.acceptErrors = 0;
+    }
+    // A failed multishot accept has ended: arm it again after a pause.
+    if (more) return;
+    setTimeout(() => {
+      if (this.listenFds.get(listenFd)?.open && !this.destroyed) this.ring.accept(listenFd);
+    }, ACCEPT_RETRY_MS);
   }
 
   private openConn(fd: number, protocol: string): void {
