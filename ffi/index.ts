@@ -19,3 +19,4 @@ export {
 } from "./memory.ts";
 export { pinThread, threadAffinity, type PinResult } from "./affinity.ts";
 export { errnoName } from "./errno.ts";
+export { openFileLimit } from "./limits.ts";

@@ -25,13 +25,13 @@ import {
   type LoadResult,
 } from "../config/index.ts";
 import { type OptionSpec, preprocess, UsageError } from "./args.ts";
-import { formatChecks, nativeFacts, runChecks } from "./doctor.ts";
+import { formatChecks, nativeFacts, reservedFds, runChecks } from "./doctor.ts";
 import { createProcessLogger } from "./logger.ts";
 import { startDataPlane } from "./data-plane.ts";
 import type { Logger } from "../stdx/index.ts";
 import type { WorkerData } from "./server-worker.ts";
 import { Worker } from "node:worker_threads";
-import { loadShim, probeUring, PURGE_DELAY_ENV, PURGE_DELAY_MS, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
+import { loadShim, probeUring, PURGE_DELAY_ENV, PURGE_DELAY_MS, openFileLimit, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
 
 /** Set at the real process entry only; in-process callers (tests) never re-exec. */
 let allocatorTuning: AllocatorTuning | undefined;
@@ -124,6 +124,8 @@ async function runServer(config: Config, source: string): Promise<void> {
   log.info(`using config: ${source}`);
   if (allocatorTuning && !allocatorTuning.tuned) log.warn(`allocator tuning skipped (${allocatorTuning.why}); set ${PURGE_DELAY_ENV}=${PURGE_DELAY_MS} in the environment for lower CPU under write load`);
 
+  checkOpenFileLimit(config.server.maxclients, log);
+
   // The admin endpoint starts first so /health answers and /ready says 503 until the
   // listeners are up.
   const { startAdmin } = await import("../admin/index.ts");
@@ -149,6 +151,26 @@ async function runServer(config: Config, source: string): Promise<void> {
   } catch (e) {
     admin?.stop();
     throw e;
+  }
+}
+
+/**
+ * maxclients needs that many descriptors; warn at start-up when the limit is lower. Past it
+ * the kernel refuses accepts (EMFILE) before maxclients can answer, and Bun.listen spins on
+ * them.
+ */
+function checkOpenFileLimit(maxclients: number, log: Logger): void {
+  const want = maxclients + reservedFds;
+  const limit = openFileLimit();
+  if ("error" in limit) {
+    log.warn(`could not check the open-file limit (${limit.error}); maxclients ${maxclients} needs ${want}`);
+  } else if (limit.soft < want) {
+    log.warn(
+      `maxclients ${maxclients} needs ${want} open files but the limit is ${limit.soft} (hard ${limit.hard}): ` +
+        `past about ${Math.max(0, limit.soft - reservedFds)} clients the kernel refuses connections. ` +
+        `Raise it (ulimit -n ${want}, or LimitNOFILE=${want} for systemd) or lower maxclients`,
+      { soft: limit.soft, hard: limit.hard, needed: want },
+    );
   }
 }
 
