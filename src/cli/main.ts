@@ -193,17 +193,19 @@ async function runWorker(config: Config, source: string, env: Record<string, str
   const worker = new Worker(new URL("./server-worker.ts", import.meta.url), { workerData });
   let ready = false;
   let done = false;
+  // Handlers go in before the Worker can report "listening": a signal in between must not
+  // kill the process. The Worker reads the message once it is serving.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      log.info(`received ${signal}, shutting down`);
+      ready = false;
+      worker.postMessage({ type: "stop", reason: signal });
+    });
+  }
   return new Promise((resolve, reject) => {
     worker.on("message", (m: { type: string; message?: string; code?: string; exitCode?: number }) => {
       if (m.type === "ready") {
         ready = true;
-        for (const signal of ["SIGTERM", "SIGINT"] as const) {
-          process.on(signal, () => {
-            log.info(`received ${signal}, shutting down`);
-            ready = false;
-            worker.postMessage({ type: "stop", reason: signal });
-          });
-        }
         resolve({ ready: () => ready });
       } else if (m.type === "stopping") {
         ready = false;

@@ -83,4 +83,12 @@ describe("graceful shutdown", () => {
     expect(await server.proc.exited).toBe(0);
     slow.destroy();
   });
+
+  test("SIGTERM right as the server starts listening still exits 0 (no window without a handler)", async () => {
+    for (let i = 0; i < 5; i++) {
+      const server = await startServer();
+      server.proc.kill("SIGTERM");
+      expect(await server.proc.exited).toBe(0);
+    }
+  });
 });
