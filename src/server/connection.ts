@@ -7,7 +7,7 @@ import { dispatch } from "./dispatch.ts";
 const BATCH_FLUSH_BYTES = 1024 * 1024;
 
 /**
- * One data callback: parse every complete frame in place, run each command and append every
+ * One data callback (server.clock.ms already read by the engine): parse every complete frame in place, run each command and append every
  * reply to the shared reply buffer. Only a partial frame at the end of the chunk is copied.
  *
  * Replies are not written here: like Redis's beforeSleep, every connection served in this
@@ -19,9 +19,8 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
   if (s.closed || s.closeAfterReply) return;
   const length = to - from;
   counters[Counter.bytesReceived] += length;
-  const now = Date.now();
-  server.clock.ms = now;
-  s.lastInteractionMs = now;
+  // The engine read the clock for this callback (Bun.listen) or batch of completions (io_uring).
+  s.lastInteractionMs = server.clock.ms;
   let buf = chunk;
   let start = from;
   let end = to;

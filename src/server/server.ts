@@ -147,7 +147,10 @@ export class Server {
           },
           data(socket, chunk) {
             // Sockets refused at accept (maxclients, shutdown) have no session.
-            if (socket.data) onData(server, socket.data, chunk);
+            if (socket.data) {
+              server.clock.ms = Date.now();
+              onData(server, socket.data, chunk);
+            }
           },
           drain(socket) {
             if (socket.data) onDrain(server, socket.data);

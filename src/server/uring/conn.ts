@@ -4,6 +4,7 @@ import type { Transport } from "../transport.ts";
 import type { UringEngine } from "./engine.ts";
 
 const SEND_BUFFER_START_BYTES = 4 * 1024;
+const SMALL_COPY_BYTES = 64;
 /** Most bytes one send takes; the rest waits in the session's output buffer (and its limit). */
 const SEND_BUFFER_MAX_BYTES = 1024 * 1024;
 
@@ -43,7 +44,13 @@ export class UringConn implements Transport {
       this.sendBuf = new Uint8Array(size);
       this.sendPtr = addressOf(this.sendBuf);
     }
-    this.sendBuf.set(data.subarray(offset, offset + n), 0);
+    const buf = this.sendBuf;
+    if (n <= SMALL_COPY_BYTES) {
+      // Most replies are a few bytes: a loop beats allocating a subarray view to copy from.
+      for (let i = 0; i < n; i++) buf[i] = data[offset + i]!;
+    } else {
+      buf.set(data.subarray(offset, offset + n), 0);
+    }
     this.sendStart = 0;
     this.sendEnd = n;
     this.submitSend();
