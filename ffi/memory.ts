@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { errnoName } from "./errno.ts";
 import { ptr as pointerOf, toArrayBuffer, type Pointer } from "bun:ffi";
-import { adviseHugePages, THP_ENABLED_PATH, transparentHugePageMode } from "./hugepages.ts";
+import { adviseHugePages } from "./hugepages.ts";
 import type { Shim, ShimLoad } from "./shim.ts";
 
 export type HugepageRequest = "none" | "2mb" | "1gb";
@@ -19,7 +19,6 @@ export type PageSize = "4k" | "2mb" | "1gb";
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
-const THP_BYTES = 2 * MiB;
 
 /** The shim's page kinds (liburing-shim/shim.h CRUCIBLE_PAGES_*). */
 const PAGE_KIND = { "4k": 0, "2mb": 1, "1gb": 2 } as const;
@@ -174,22 +173,20 @@ export function mapArena(opts: MapArenaOptions): ArenaMapping {
     else warnings.push(`numa_node = ${opts.numaNode}: mbind failed (${errnoName(rc)}): fell back to no NUMA binding`);
   }
 
-  let thpAdvisedBytes = 0;
-  let thpMode = "";
-  let thpWhy = "";
-  if (pageSize === "4k") {
-    const advice = adviseShimMapping(shim, mapped.address, mapped.bytes);
-    if (advice.advised) [thpAdvisedBytes, thpMode] = [advice.bytes, advice.mode];
-    else thpWhy = advice.why;
-  } else {
-    thpWhy = `the arena is on ${pageSize} hugepages (MAP_HUGETLB)`;
-  }
-
   const chunks: ArrayBuffer[] = [];
   let offset = 0;
   for (const n of opts.chunkBytes) {
     chunks.push(toArrayBuffer((mapped.address + offset) as Pointer, 0, n));
     offset += n;
+  }
+
+  let thpAdvisedBytes = 0;
+  let thpMode = "";
+  let thpWhy = `the arena is on ${pageSize} hugepages (MAP_HUGETLB)`;
+  if (pageSize === "4k") {
+    const advice = adviseHugePages(chunks.map((c) => new Uint8Array(c)));
+    if (advice.advised) [thpAdvisedBytes, thpMode, thpWhy] = [advice.bytes, advice.mode, ""];
+    else thpWhy = advice.why;
   }
   return { chunks, pageSize, mappedBy: "shim", address: mapped.address, mappedBytes: mapped.bytes, thpAdvisedBytes, thpMode, thpWhy, numaNode, warnings };
 }
@@ -216,23 +213,6 @@ function hugepageShortfall(size: "2mb" | "1gb", bytes: number, failure: { errno:
     ? `reserve them (nr_hugepages needs to be ${needed}): ${reserveCommand(size, needed)}`
     : "enough pages look free: check the hugetlb cgroup limit and grep Huge /proc/meminfo";
   return `${what}: ${counts}; ${fix}; ${fallback}`;
-}
-
-type Advice = { advised: true; bytes: number; mode: string } | { advised: false; why: string };
-
-/** MADV_HUGEPAGE over the whole 2 MiB pages of the shim's mapping. */
-function adviseShimMapping(shim: Shim, address: number, bytes: number): Advice {
-  const mode = transparentHugePageMode();
-  if (mode === null) return { advised: false, why: `this kernel has no transparent hugepages (${THP_ENABLED_PATH} unreadable)` };
-  if (mode === "never") {
-    return { advised: false, why: `transparent hugepages are off (${THP_ENABLED_PATH} is "never"); echo madvise > ${THP_ENABLED_PATH}` };
-  }
-  const from = roundUp(address, THP_BYTES);
-  const to = Math.floor((address + bytes) / THP_BYTES) * THP_BYTES;
-  if (to <= from) return { advised: false, why: "no region spans a whole 2 MiB page" };
-  const rc = shim.crucible_advise_huge(address as Pointer, bytes);
-  if (rc !== 0) return { advised: false, why: `madvise(MADV_HUGEPAGE) failed (${errnoName(rc)})` };
-  return { advised: true, bytes: to - from, mode };
 }
 
 /** Ordinary ArrayBuffers, advised for transparent hugepages through libc as before the shim. */
