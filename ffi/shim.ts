@@ -12,7 +12,6 @@ export const SHIM_SYMBOLS = {
   crucible_abi_version: { args: [], returns: i32 },
   crucible_map: { args: [u64, i32, ptr], returns: ptr },
   crucible_unmap: { args: [ptr, u64], returns: i32 },
-  crucible_advise_huge: { args: [ptr, u64], returns: i32 },
   crucible_bind_node: { args: [ptr, u64, i32], returns: i32 },
   crucible_set_affinity: { args: [ptr, i32], returns: i32 },
   crucible_get_affinity: { args: [ptr, i32], returns: i32 },

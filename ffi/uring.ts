@@ -1,6 +1,6 @@
 import { ptr, toArrayBuffer, type Pointer } from "bun:ffi";
 import { errnoName } from "./errno.ts";
-import type { Shim } from "./shim.ts";
+import { loadShim, type Shim } from "./shim.ts";
 
 // The event layout liburing-shim/shim.h writes.
 export const EV_ACCEPT = 1;
@@ -31,6 +31,17 @@ export function probeUring(shim: Shim): string | null {
   const rc = shim.crucible_uring_probe(ptr(what));
   if (rc === 0) return null;
   return `${PROBE_STEPS[what[0]] ?? "io_uring probe failed"}: ${errnoName(-rc)}`;
+}
+
+/**
+ * null when the io_uring engine can run here, else why not: not Linux, the shim not
+ * loaded, or the kernel's probe failing.
+ */
+export async function uringUnavailable(env: Record<string, string | undefined> = process.env): Promise<string | null> {
+  if (process.platform !== "linux") return `not on Linux (${process.platform})`;
+  const load = await loadShim(env);
+  if (!load.loaded) return `the native shim is not loaded (${load.why})`;
+  return probeUring(load.shim);
 }
 
 /**

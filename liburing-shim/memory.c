@@ -36,14 +36,6 @@ void *crucible_map(uint64_t bytes, int32_t page_kind, int32_t *err) {
 
 int32_t crucible_unmap(void *addr, uint64_t bytes) { return munmap(addr, bytes) == 0 ? 0 : -errno; }
 
-int32_t crucible_advise_huge(void *addr, uint64_t bytes) {
-    const uintptr_t huge = 2u << 20;
-    uintptr_t from = ((uintptr_t)addr + huge - 1) & ~(huge - 1);
-    uintptr_t to = ((uintptr_t)addr + bytes) & ~(huge - 1);
-    if (to <= from) return 0;
-    return madvise((void *)from, to - from, MADV_HUGEPAGE) == 0 ? 0 : -errno;
-}
-
 int32_t crucible_bind_node(void *addr, uint64_t bytes, int32_t node) {
     if (node < 0 || node >= 1024) return -EINVAL;
     unsigned long mask[1024 / (8 * sizeof(unsigned long))] = {0};

@@ -24,8 +24,6 @@ int crucible_abi_version(void);
    NULL on failure with the errno in *err. */
 void *crucible_map(uint64_t bytes, int32_t page_kind, int32_t *err);
 int32_t crucible_unmap(void *addr, uint64_t bytes);
-/* madvise(MADV_HUGEPAGE) over the whole 2 MiB pages inside [addr, addr+bytes). */
-int32_t crucible_advise_huge(void *addr, uint64_t bytes);
 /* Bind [addr, addr+bytes) to NUMA node `node` (mbind MPOL_BIND, MPOL_MF_STRICT|MOVE). */
 int32_t crucible_bind_node(void *addr, uint64_t bytes, int32_t node);
 

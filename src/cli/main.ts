@@ -31,7 +31,7 @@ import { startDataPlane } from "./data-plane.ts";
 import type { Logger } from "../stdx/index.ts";
 import type { WorkerData } from "./server-worker.ts";
 import { Worker } from "node:worker_threads";
-import { loadShim, probeUring, PURGE_DELAY_ENV, PURGE_DELAY_MS, openFileLimit, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
+import { uringUnavailable, PURGE_DELAY_ENV, PURGE_DELAY_MS, openFileLimit, tuneAllocator, type AllocatorTuning } from "../../ffi/index.ts";
 
 /** Set at the real process entry only; in-process callers (tests) never re-exec. */
 let allocatorTuning: AllocatorTuning | undefined;
@@ -141,8 +141,7 @@ async function runServer(config: Config, source: string): Promise<void> {
     env.exit(0);
   };
   try {
-    const worker = env.dataPlaneWorker ? await uringWorkerWanted(config, env.env) : null;
-    if (worker === null) {
+    if (!env.dataPlaneWorker || !(await uringWorkerWanted(config, env.env))) {
       running = await startDataPlane(config, source, log, env.env, env.loadServer, { onStopped: stopped });
     } else {
       log.info("io_uring engine: serving clients from a dedicated Worker thread");
@@ -175,11 +174,8 @@ function checkOpenFileLimit(maxclients: number, log: Logger): void {
 }
 
 /** The io_uring engine runs in a Worker: wanted when io_engine allows it and the kernel offers it. */
-async function uringWorkerWanted(config: Config, env: Record<string, string | undefined>): Promise<true | null> {
-  if (config.io_engine === "bun") return null;
-  const shim = await loadShim(env);
-  if (!shim.loaded || probeUring(shim.shim) !== null) return null;
-  return true;
+async function uringWorkerWanted(config: Config, env: Record<string, string | undefined>): Promise<boolean> {
+  return config.io_engine !== "bun" && (await uringUnavailable(env)) === null;
 }
 
 /**

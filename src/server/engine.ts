@@ -1,4 +1,4 @@
-import { loadShim, probeUring, type Shim } from "../../ffi/index.ts";
+import { loadShim, uringUnavailable, type Shim } from "../../ffi/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import type { ServerOptions } from "./options.ts";
 import type { Server } from "./server.ts";
@@ -41,11 +41,4 @@ export async function chooseEngine(server: Server, options: ServerOptions, log: 
   }
   server.useUring(engine);
   log.info("network engine: io_uring", { sq_depth: u.sq_depth, buffer_count: u.buffer_count, buffer_size: u.buffer_size, sqpoll: u.sqpoll });
-}
-
-async function uringUnavailable(): Promise<string | null> {
-  if (process.platform !== "linux") return `not on Linux (${process.platform})`;
-  const load = await loadShim();
-  if (!load.loaded) return `the native shim is not loaded (${load.why})`;
-  return probeUring(load.shim);
 }
