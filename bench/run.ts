@@ -2,12 +2,13 @@
  * Runs every mitata bench file in bench/ (`**\/*.bench.ts`, each as its own `bun` process)
  * and then the end-to-end benchmark `bench/e2e.ts`.
  *
- *   bun bench/run.ts [--quick] [--no-e2e] [--only-e2e] [--engines] [e2e options...]
+ *   bun bench/run.ts [--quick] [--no-e2e] [--only-e2e] [--engines] [--memcache] [e2e options...]
  *
  * `--quick` goes to every file (and CRUCIBLE_BENCH_QUICK=1 into the environment); any
  * other argument is passed to bench/e2e.ts (e.g. `--json out.json`, `--rounds 5`).
  * `--engines` also runs the network engine comparison `bench/engines.ts` (about 6 minutes;
- * off by default), passing it `--quick`, `--pin` and `--rounds N` when given.
+ * off by default), passing it `--quick`, `--pin` and `--rounds N` when given; `--memcache`
+ * likewise runs the memcached comparison `bench/memcache.ts`.
  */
 import { join, relative } from "node:path";
 
@@ -18,7 +19,8 @@ const quick = argv.includes("--quick");
 const noE2e = argv.includes("--no-e2e");
 const onlyE2e = argv.includes("--only-e2e");
 const engines = argv.includes("--engines");
-const e2eArgs = argv.filter((a) => a !== "--no-e2e" && a !== "--only-e2e" && a !== "--engines");
+const memcache = argv.includes("--memcache");
+const e2eArgs = argv.filter((a) => a !== "--no-e2e" && a !== "--only-e2e" && a !== "--engines" && a !== "--memcache");
 const roundsAt = argv.indexOf("--rounds");
 const enginesArgs = [
   ...(quick ? ["--quick"] : []),
@@ -36,6 +38,7 @@ const jobs: { name: string; cmd: string[] }[] = files.map((f) => ({
 }));
 if (!noE2e) jobs.push({ name: "bench/e2e.ts", cmd: [process.execPath, join(BENCH_DIR, "e2e.ts"), ...e2eArgs] });
 if (engines) jobs.push({ name: "bench/engines.ts", cmd: [process.execPath, join(BENCH_DIR, "engines.ts"), ...enginesArgs] });
+if (memcache) jobs.push({ name: "bench/memcache.ts", cmd: [process.execPath, join(BENCH_DIR, "memcache.ts"), ...enginesArgs] });
 
 let current: ReturnType<typeof Bun.spawn> | undefined;
 let interrupted = 0;

@@ -2,7 +2,7 @@ import { dlopen, FFIType } from "bun:ffi";
 import { existsSync } from "node:fs";
 
 /** The ABI version this code was written against: liburing-shim/shim.h's CRUCIBLE_SHIM_ABI. */
-export const SHIM_ABI = 1;
+export const SHIM_ABI = 2;
 /** Set to a path to load that library instead, or to "off" to run on the fallbacks. */
 export const SHIM_ENV = "CRUCIBLE_SHIM";
 
@@ -20,6 +20,7 @@ export const SHIM_SYMBOLS = {
   crucible_uring_destroy: { args: [ptr], returns: none },
   crucible_uring_buffers: { args: [ptr], returns: ptr },
   crucible_listen_tcp: { args: [ptr, i32, i32], returns: i32 },
+  crucible_listen_unix: { args: [ptr, i32], returns: i32 },
   crucible_local_port: { args: [i32], returns: i32 },
   crucible_sock_name: { args: [i32, i32, ptr, i32], returns: i32 },
   crucible_sock_setup: { args: [i32, i32], returns: i32 },

@@ -89,6 +89,11 @@ export class UringRing {
     return this.shim.crucible_listen_tcp(ptr(new TextEncoder().encode(host + "\0")), port, backlog);
   }
 
+  /** A listening Unix socket at path: its fd, or -errno. */
+  listenUnix(path: string, backlog: number): number {
+    return this.shim.crucible_listen_unix(ptr(new TextEncoder().encode(path + "\0")), backlog);
+  }
+
   localPort(fd: number): number {
     return this.shim.crucible_local_port(fd);
   }

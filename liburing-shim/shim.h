@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define CRUCIBLE_SHIM_ABI 1
+#define CRUCIBLE_SHIM_ABI 2
 
 int crucible_abi_version(void);
 
@@ -62,6 +62,8 @@ void crucible_uring_destroy(crucible_engine *e);
 void *crucible_uring_buffers(crucible_engine *e);
 /* A listening TCP socket on host:port (port 0: any); returns the fd or -errno. */
 int32_t crucible_listen_tcp(const char *host, int32_t port, int32_t backlog);
+/* A listening Unix stream socket at path (a stale socket file there is replaced): fd or -errno. */
+int32_t crucible_listen_unix(const char *path, int32_t backlog);
 /* The local port of a socket, or -errno. */
 int32_t crucible_local_port(int32_t fd);
 /* "ip:port" of the peer (peer != 0) or the local end into buf; returns the length or -errno. */

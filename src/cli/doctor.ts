@@ -1,7 +1,8 @@
 // `crucible-server doctor`: check the host against the configuration and print each
 // problem with the command that fixes it.
 
-import { readFileSync } from "node:fs";
+import { accessSync, constants, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import os from "node:os";
 import {
   allowedCpus,
@@ -354,6 +355,10 @@ export function runChecks(config: Config, source: string, native?: NativeFacts):
   }
 
   config.listener.forEach((l, i) => {
+    if (l.path !== "") {
+      checks.push(socketPathCheck(`${l.protocol} listener`, l.path));
+      return;
+    }
     const next = (parseAddress(l.address)?.port ?? 6379) + 1;
     const fix = i === 0 ? `crucible-server --port ${next}` : `--set listener.${i}.address=${parseAddress(l.address)!.host}:${next}`;
     checks.push(portCheck(`${l.protocol} listener`, l.address, fix));
@@ -400,4 +405,15 @@ export function formatChecks(checks: Check[]): { text: string; problems: number 
   const problems = checks.filter((c) => c.status === "PROBLEM").length;
   lines.push("", problems === 0 ? "No problems found." : `${problems} problem${problems === 1 ? "" : "s"} found.`);
   return { text: lines.join("\n") + "\n", problems };
+}
+
+/** A Unix socket listener: its directory must exist and be writable; a live socket there is another server. */
+function socketPathCheck(name: string, path: string): Check {
+  const dir = dirname(path);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return { status: "PROBLEM", name, detail: `cannot create ${path}: ${dir} is missing or not writable`, fix: [`mkdir -p ${dir}`] };
+  }
+  return { status: "ok", name, detail: `unix socket ${path}` };
 }

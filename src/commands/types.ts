@@ -1,6 +1,7 @@
 import type { Argv, Reply } from "../protocol/resp/index.ts";
 import type { StoreApi } from "../store/index.ts";
 import type { CommandTable } from "./table.ts";
+import type { MemcacheHooks } from "./memcache/types.ts";
 
 /** Flags as Redis's COMMAND INFO reports them (lower-case). */
 export type CommandFlag =
@@ -74,6 +75,7 @@ export interface ServerHooks {
   resetClient(client: ClientState): void;
   /** DEBUG SLEEP: block the server for ms. */
   sleep(ms: number): void;
+  readonly memcache: MemcacheHooks;
 }
 
 /**

@@ -385,7 +385,10 @@ export function checkConsistency(cfg: Config, source?: string): void {
     if (prev) fail(`${what} address ${addr} conflicts with ${prev[1]} address ${prev[0]}: each socket needs its own port`, what);
     seen.set(addr, what);
   };
-  cfg.listener.forEach((l, i) => claim(l.address, `listener[${i}]`));
+  cfg.listener.forEach((l, i) => {
+    if (l.path === "") claim(l.address, `listener[${i}]`);
+    else if (cfg.listener.some((o, j) => j < i && o.path === l.path)) fail(`listener[${i}] path ${l.path} is also listener path of an earlier [[listener]]: each socket needs its own path`, `listener[${i}]`);
+  });
   if (cfg.metrics.address !== "") claim(cfg.metrics.address, "metrics");
 }
 
@@ -556,14 +559,14 @@ export function loadConfig(opts: LoadOptions): LoadResult {
 }
 
 /**
- * --bind HOST / --port N: change the first RESP listener's address (keeping the other
+ * --bind HOST / --port N: change the first RESP TCP listener's address (keeping the other
  * half). Throws ConfigError for a bad host or port.
  */
 export function applyListenFlags(cfg: Config, flags: { bind?: string; port?: string | number }): void {
   if (flags.bind === undefined && flags.port === undefined) return;
-  let l = cfg.listener.find((x) => x.protocol === "resp");
+  let l = cfg.listener.find((x) => x.protocol === "resp" && x.path === "");
   if (!l) {
-    l = { protocol: "resp", address: String(findKey("listener", "address")!.default) };
+    l = { protocol: "resp", address: String(findKey("listener", "address")!.default), path: "" };
     cfg.listener.unshift(l);
   }
   const current = parseAddress(l.address)!;

@@ -20,8 +20,10 @@ export const logFormats = ["pretty", "json"] as const;
 
 export interface ListenerConfig {
   protocol: (typeof listenerProtocols)[number];
-  /** "host:port"; port 0 lets the OS pick. */
+  /** "host:port"; port 0 lets the OS pick. Ignored when `path` is set. */
   address: string;
+  /** A Unix socket path instead of TCP; "" = TCP on `address`. */
+  path: string;
 }
 
 /** The effective configuration: the TOML file's shape, sizes in bytes, durations in seconds. */
@@ -222,13 +224,15 @@ export const schema: readonly KeyDef[] = [
 
   {
     section: "listener", name: "protocol", type: "enum", values: listenerProtocols, default: "resp",
-    doc: "Wire protocol on this socket: \"resp\" (Redis) or \"memcache\".",
-    notYetDoc: "\"memcache\" is not built yet and is refused.",
-    notYet: (v) => (v === "memcache" ? "the memcache protocol listener is not built yet; use protocol = \"resp\"" : undefined),
+    doc: "Wire protocol on this socket: \"resp\" (Redis) or \"memcache\" (memcached's text, meta and binary protocols, told apart per connection as memcached does). Both serve one keyspace: memcache sees database 0.",
   },
   {
     section: "listener", name: "address", type: "address", default: "127.0.0.1:6379",
     doc: "host:port to listen on. \"0.0.0.0:6379\" accepts remote clients; port 0 picks a free port.",
+  },
+  {
+    section: "listener", name: "path", type: "path", default: "",
+    doc: "Listen on this Unix socket instead of TCP (address is then ignored). A stale socket file left there is replaced. \"\" = TCP on address.",
   },
 
   {

@@ -1,10 +1,11 @@
 import { Counter, counters } from "../metrics/index.ts";
-import type { Session } from "./session.ts";
+import { Wire, type Session } from "./session.ts";
 import type { Server } from "./server.ts";
 import { dispatch } from "./dispatch.ts";
+import { onMemcacheData } from "./memcache.ts";
 
 /** Flush pending replies at once (not at the end of the loop turn) past this many bytes. */
-const BATCH_FLUSH_BYTES = 1024 * 1024;
+export const BATCH_FLUSH_BYTES = 1024 * 1024;
 
 /**
  * One data callback (server.clock.ms already read by the engine): parse every complete frame in place, run each command and append every
@@ -17,6 +18,7 @@ const BATCH_FLUSH_BYTES = 1024 * 1024;
  */
 export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, to = chunk.length): void {
   if (s.closed || s.closeAfterReply) return;
+  if (s.wire !== Wire.Resp) return onMemcacheData(server, s, chunk, from, to);
   const length = to - from;
   counters[Counter.bytesReceived] += length;
   // The engine read the clock for this callback (Bun.listen) or batch of completions (io_uring).
@@ -77,14 +79,14 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
   server.writes.add(s, mark, reply.pos);
 }
 
-function queryLimitExceeded(server: Server, s: Session, qbuf: number): void {
+export function queryLimitExceeded(server: Server, s: Session, qbuf: number): void {
   server.log.warn("closing client that reached max query buffer length", { id: s.id, addr: s.addr, qbuf });
   s.inLen = 0;
   s.inBuf = null;
   server.close(s, true);
 }
 
-function appendInput(s: Session, chunk: Uint8Array, from: number, to: number): void {
+export function appendInput(s: Session, chunk: Uint8Array, from: number, to: number): void {
   const need = s.inLen + to - from;
   if (s.inBuf!.length < need) {
     const grown = new Uint8Array(Math.max(need, s.inBuf!.length * 2));
@@ -96,7 +98,7 @@ function appendInput(s: Session, chunk: Uint8Array, from: number, to: number): v
 }
 
 /** Keep the unparsed tail (a partial frame) for the next callback; enforce the query buffer limit. */
-function keepTail(server: Server, s: Session, buf: Uint8Array, start: number, end: number, needBytes: number): void {
+export function keepTail(server: Server, s: Session, buf: Uint8Array, start: number, end: number, needBytes: number): void {
   const rest = end - start;
   if (rest <= 0 || s.closeAfterReply) {
     s.inLen = 0;
@@ -196,7 +198,7 @@ const SHARED_REPLY_START_BYTES = 64 * 1024;
 /** A drained per-session output buffer bigger than this is dropped rather than kept. */
 const SESSION_OUT_KEEP_BYTES = 64 * 1024;
 
-function outputLimitExceeded(server: Server, s: Session, limit: number): void {
+export function outputLimitExceeded(server: Server, s: Session, limit: number): void {
   server.log.warn("closing client that exceeded its output buffer limit", { id: s.id, addr: s.addr, limit });
   counters[Counter.clientsClosedOutputLimit]++;
   s.outLen = 0;

@@ -1,6 +1,7 @@
 import type { ServerHooks } from "../commands/index.ts";
 import { resetCounters } from "../metrics/index.ts";
 import { infoText } from "./info.ts";
+import { memcacheHooks } from "./memcache-hooks.ts";
 import { configGet, configSet } from "./params.ts";
 import type { Server } from "./server.ts";
 import type { Session } from "./session.ts";
@@ -48,6 +49,7 @@ export function createHooks(server: Server): ServerHooks {
       Bun.sleepSync(ms);
       server.clock.ms = Date.now();
     },
+    memcache: memcacheHooks(server),
   };
 }
 

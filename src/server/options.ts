@@ -15,7 +15,7 @@ export interface ServerOptions {
     max_value_size: number;
     eviction: EvictionPolicy;
   };
-  listener: { protocol: string; address: string }[];
+  listener: { protocol: string; address: string; path: string }[];
   uring: { buffer_count: number; buffer_size: number; sq_depth: number; sqpoll: boolean };
   metrics: { address: string };
   logging: { level: LogLevel };

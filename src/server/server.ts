@@ -1,6 +1,8 @@
-import type { Socket, TCPSocketListener } from "bun";
+import type { Socket, SocketHandler, SocketListener } from "bun";
+import { lstatSync, unlinkSync } from "node:fs";
 import { allCommands, CommandTable } from "../commands/index.ts";
 import { Counter, counters } from "../metrics/index.ts";
+import { BinaryParser, TextParser } from "../protocol/memcache/index.ts";
 import { ReplyWriter, RespParser } from "../protocol/resp/index.ts";
 import { Store } from "../store/index.ts";
 import { adviseHugePages } from "../../ffi/index.ts";
@@ -10,7 +12,7 @@ import { setHandlerErrorReporter } from "./dispatch.ts";
 import { createHooks } from "./hooks.ts";
 import { OpsSampler } from "./info.ts";
 import { splitAddress, type ServerOptions, type ServerPlacement, type ValueValidator } from "./options.ts";
-import { Session, type Shared } from "./session.ts";
+import { Session, type Shared, Wire } from "./session.ts";
 import type { Listening, Transport } from "./transport.ts";
 import type { UringEngine } from "./uring/index.ts";
 
@@ -36,6 +38,9 @@ export class Server {
   shuttingDown = false;
   readonly ops = new OpsSampler();
   readonly writes = new PendingWrites(this);
+  /** memcache framing, shared by every memcache connection (one request runs at a time). */
+  readonly mcText: TextParser;
+  readonly mcBinary: BinaryParser;
   private nextClientId = 1;
   private timers: ReturnType<typeof setInterval>[] = [];
   private shared: Shared;
@@ -69,6 +74,9 @@ export class Server {
     });
     this.parser = new RespParser({ maxBulkBytes: o.server.proto_max_bulk_len });
     this.reply = new ReplyWriter();
+    const limits = { get maxDataBytes() { return o.cache.max_value_size; } };
+    this.mcText = new TextParser(limits);
+    this.mcBinary = new BinaryParser(limits);
     this.table = new CommandTable(allCommands);
     this.shared = {
       argv: this.parser,
@@ -103,7 +111,7 @@ export class Server {
     setHandlerErrorReporter((command, error) =>
       this.log.error("command handler failed", { command, error: (error as Error)?.stack ?? String(error) }),
     );
-    for (const l of this.options.listener) this.listen(l.protocol, l.address);
+    for (const l of this.options.listener) this.listen(l.protocol, l.address, l.path);
     this.timers.push(
       setInterval(() => {
         this.clock.ms = Date.now();
@@ -121,12 +129,13 @@ export class Server {
     this.writes.autoFlush = false;
   }
 
-  private listen(protocol: string, address: string): void {
+  private listen(protocol: string, address: string, path: string): void {
     const { host, port } = splitAddress(address);
+    if (path !== "") address = path;
     if (this.uring !== null) {
       let l: Listening;
       try {
-        l = this.uring.listen(protocol, host, port);
+        l = this.uring.listen(protocol, host, port, path);
       } catch (error) {
         throw listenError(error, address, port);
       }
@@ -135,46 +144,55 @@ export class Server {
       return;
     }
     const server = this;
-    let listener: TCPSocketListener<Session>;
+    let listener: SocketListener<Session>;
+    let boundPort = 0;
     try {
-      listener = Bun.listen<Session>({
-        hostname: host,
-        port,
-        socket: {
-          binaryType: "uint8array",
-          open(socket) {
-            server.accept(socket, protocol);
-          },
-          data(socket, chunk) {
-            // Sockets refused at accept (maxclients, shutdown) have no session.
-            if (socket.data) {
-              server.clock.ms = Date.now();
-              onData(server, socket.data, chunk);
-            }
-          },
-          drain(socket) {
-            if (socket.data) onDrain(server, socket.data);
-          },
-          close(socket) {
-            if (socket.data) server.forget(socket.data);
-          },
-          error(socket, error) {
-            server.log.debug("client socket error", { id: socket.data?.id, error: String(error) });
-          },
+      const socket = {
+        binaryType: "uint8array" as const,
+        open(socket: Socket<Session>) {
+          server.accept(socket, protocol, path);
         },
-      });
+        data(socket: Socket<Session>, chunk: Uint8Array) {
+          // Sockets refused at accept (maxclients, shutdown) have no session.
+          if (socket.data) {
+            server.clock.ms = Date.now();
+            onData(server, socket.data, chunk);
+          }
+        },
+        drain(socket: Socket<Session>) {
+          if (socket.data) onDrain(server, socket.data);
+        },
+        close(socket: Socket<Session>) {
+          if (socket.data) server.forget(socket.data);
+        },
+        error(socket: Socket<Session>, error: Error) {
+          server.log.debug("client socket error", { id: socket.data?.id, error: String(error) });
+        },
+      } satisfies SocketHandler<Session>;
+      if (path !== "") removeStaleSocket(path);
+      if (path === "") {
+        const tcp = Bun.listen<Session>({ hostname: host, port, socket });
+        boundPort = tcp.port;
+        listener = tcp;
+      } else {
+        listener = Bun.listen<Session>({ unix: path, socket });
+      }
     } catch (error) {
       throw listenError(error, address, port);
     }
-    const bound = `${host}:${listener.port}`;
+    const bound = path === "" ? `${host}:${boundPort}` : path;
     this.listeners.push({ protocol, address: bound, stop: () => listener.stop(false) });
     this.log.info(`listening for ${protocol} on ${bound}`, { protocol, address: bound });
   }
 
-  private accept(socket: Socket<Session>, protocol: string): void {
-    const s = this.openSession(socket, `${socket.remoteAddress}:${socket.remotePort}`, `${socket.localAddress}:${socket.localPort}`, protocol);
+  private accept(socket: Socket<Session>, protocol: string, path: string): void {
+    // Unix clients are named after the socket, as Redis does ("/path:0").
+    const addr = path === "" ? `${socket.remoteAddress}:${socket.remotePort}` : `${path}:0`;
+    const laddr = path === "" ? `${socket.localAddress}:${socket.localPort}` : `${path}:0`;
+    const s = this.openSession(socket, addr, laddr, protocol);
     if (s === null) return;
     socket.data = s;
+    if (path !== "") return;
     socket.setNoDelay(true);
     const keepaliveSecs = this.options.server.tcp_keepalive;
     if (keepaliveSecs > 0) socket.setKeepAlive(true, keepaliveSecs * 1000);
@@ -198,7 +216,7 @@ export class Server {
     this.sessions.set(id, s);
     counters[Counter.connectionsAccepted]++;
     counters[Counter.connectionsActive] = this.sessions.size;
-    void protocol;
+    if (protocol === "memcache") s.wire = Wire.Memcache;
     return s;
   }
 
@@ -273,6 +291,15 @@ export class Server {
       this.onStopped();
     })();
     return this.stopping;
+  }
+}
+
+/** A socket file left by an earlier run would make bind fail (Redis unlinks it too); other files are kept. */
+function removeStaleSocket(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch {
+    // absent: nothing to remove
   }
 }
 

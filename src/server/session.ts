@@ -14,6 +14,10 @@ export interface Shared {
   clock: { ms: number };
 }
 
+/** The wire protocol of a connection: RESP, or memcache text or binary (told by its first byte). */
+export const Wire = { Resp: 0, Memcache: 1, MemcacheText: 2, MemcacheBinary: 3 } as const;
+export type Wire = (typeof Wire)[keyof typeof Wire];
+
 /**
  * One client connection. It is also the command context (Ctx): handlers receive the session
  * itself, so a request allocates nothing to reach its arguments or reply buffer.
@@ -26,6 +30,9 @@ export class Session implements Ctx, ClientState {
   libVersion = "";
   closeAfterReply = false;
   closed = false;
+  wire: Wire = Wire.Resp;
+  /** Bytes of an oversized memcache value still to be dropped from the stream. */
+  swallow = 0;
 
   /** Unparsed input: a partial frame kept between data callbacks. */
   inBuf: Uint8Array | null = null;

@@ -26,7 +26,7 @@ export class UringEngine {
   private readonly conns: (UringConn | undefined)[] = [];
   /** Closed connections whose last send has not completed: their buffer must stay alive. */
   private readonly zombies = new Set<UringConn>();
-  private readonly listenFds = new Map<number, { protocol: string; open: boolean }>();
+  private readonly listenFds = new Map<number, { protocol: string; open: boolean; path: string }>();
   private nextGen = 1;
   private acceptErrors = 0;
   private acceptErrorLoggedMs = 0;
@@ -42,17 +42,16 @@ export class UringEngine {
     this.ring = new UringRing(shim, settings, MAX_EVENTS);
   }
 
-  /** Bind host:port and start accepting; returns the listener with the port resolved. */
-  listen(protocol: string, host: string, port: number): Listening {
-    const fd = this.ring.listen(host, port, 511);
+  /** Bind host:port (or the Unix socket `path`) and start accepting; the port comes back resolved. */
+  listen(protocol: string, host: string, port: number, path = ""): Listening {
+    const fd = path === "" ? this.ring.listen(host, port, 511) : this.ring.listenUnix(path, 511);
     if (fd < 0) throw Object.assign(new Error(errnoName(-fd)), { code: -fd === 98 ? "EADDRINUSE" : `errno ${-fd}` });
-    const bound = this.ring.localPort(fd);
-    this.listenFds.set(fd, { protocol, open: true });
+    this.listenFds.set(fd, { protocol, open: true, path });
     this.ring.accept(fd);
     this.start();
     return {
       protocol,
-      address: `${host}:${bound}`,
+      address: path === "" ? `${host}:${this.ring.localPort(fd)}` : path,
       stop: () => {
         const l = this.listenFds.get(fd);
         if (l === undefined || !l.open) return;
@@ -181,7 +180,7 @@ export class UringEngine {
       if (l === undefined || !l.open) {
         this.ring.close(res);
       } else {
-        this.openConn(res, l.protocol);
+        this.openConn(res, l.protocol, l.path);
       }
     } else if (l?.open) {
       this.acceptFailed(listenFd, res, more);
@@ -209,13 +208,16 @@ export class UringEngine {
     }, ACCEPT_RETRY_MS);
   }
 
-  private openConn(fd: number, protocol: string): void {
-    this.ring.sockSetup(fd, this.server.options.server.tcp_keepalive);
+  private openConn(fd: number, protocol: string, path: string): void {
+    if (path === "") this.ring.sockSetup(fd, this.server.options.server.tcp_keepalive);
     const gen = this.nextGen;
     this.nextGen = (this.nextGen + 1) & 0xffffff || 1;
     const conn = new UringConn(this, fd, gen);
     this.conns[fd] = conn;
-    const s = this.server.openSession(conn, this.ring.sockName(fd, true), this.ring.sockName(fd, false), protocol);
+    // Unix clients are named after the socket, as Redis does ("/path:0").
+    const addr = path === "" ? this.ring.sockName(fd, true) : `${path}:0`;
+    const laddr = path === "" ? this.ring.sockName(fd, false) : `${path}:0`;
+    const s = this.server.openSession(conn, addr, laddr, protocol);
     if (s === null) return;
     conn.session = s;
     this.ring.recv(fd, gen);

@@ -186,7 +186,7 @@ describe("--dump-config", () => {
 
   test("--bind and --port set the first RESP listener", async () => {
     const r = await cli(["--dump-config", "--bind", "0.0.0.0", "--port", "6380"]);
-    expect(parseConfigText(r.stdout, "dump").listener).toEqual([{ protocol: "resp", address: "0.0.0.0:6380" }]);
+    expect(parseConfigText(r.stdout, "dump").listener).toEqual([{ protocol: "resp", address: "0.0.0.0:6380", path: "" }]);
     const p = await cli(["--dump-config", "-p", "6390"]);
     expect(parseConfigText(p.stdout, "dump").listener[0]!.address).toBe("127.0.0.1:6390");
   });

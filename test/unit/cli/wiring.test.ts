@@ -63,7 +63,7 @@ describe("running the server", () => {
     expect(s.calls).toHaveLength(1);
     const call = s.calls[0]!;
     expect(call.source).toBe("built-in defaults");
-    expect(call.config.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:0" }]);
+    expect(call.config.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:0", path: "" }]);
     expect(call.config.server.maxclients).toBe(42);
     expect(call.start.validate("server", "maxclients", "500")).toEqual({ ok: true, value: 500 });
     expect(call.start.validate("cache", "heap_size", "2GB")).toEqual({ ok: true, value: 2 * 1024 ** 3 });

@@ -77,8 +77,8 @@ client_output_buffer_limit = 0
     expect(cfg.io_engine).toBe("bun");
     expect(cfg.cache).toMatchObject({ heap_size: 1024 ** 3, segment_size: 4 * 1024 ** 2, hashtable_power: 21, max_value_size: 1048576, eviction: "noeviction" });
     expect(cfg.listener).toEqual([
-      { protocol: "resp", address: "0.0.0.0:6380" },
-      { protocol: "resp", address: "127.0.0.1:6381" },
+      { protocol: "resp", address: "0.0.0.0:6380", path: "" },
+      { protocol: "resp", address: "127.0.0.1:6381", path: "" },
     ]);
     expect(cfg.metrics.address).toBe("");
     expect(cfg.logging).toEqual({ level: "debug", format: "json", file: "/var/log/crucible.log" });
@@ -93,7 +93,7 @@ client_output_buffer_limit = 0
 
   test("dotted keys and a single [listener] table are accepted", () => {
     expect(parse('cache.heap_size = "2MB"\n').cache.heap_size).toBe(2 * 1024 * 1024);
-    expect(parse('[listener]\naddress = "127.0.0.1:7000"\n').listener).toEqual([{ protocol: "resp", address: "127.0.0.1:7000" }]);
+    expect(parse('[listener]\naddress = "127.0.0.1:7000"\n').listener).toEqual([{ protocol: "resp", address: "127.0.0.1:7000", path: "" }]);
   });
 
   test("enum values are case-insensitive", () => {
@@ -178,11 +178,21 @@ describe("errors name the file, line, key and what is allowed", () => {
 
   test.each([
     ["[workers]\nthreads = 4\n", "workers.threads = 4", "multi-threaded workers are not built yet"],
-    ['[[listener]]\nprotocol = "memcache"\naddress = "127.0.0.1:11211"\n', 'listener.protocol = "memcache"', "memcache protocol listener is not built yet"],
   ])("capability not built yet %#", (text, what, reason) => {
     const e = configError(() => parse(text));
     expect(e.message).toStartWith(`Unsupported setting ${what} in crucible.toml (line `);
     expect(e.message).toContain(reason);
+  });
+
+  test("memcache listeners on TCP and Unix sockets", () => {
+    const cfg = parse('[[listener]]\naddress = "127.0.0.1:6379"\n[[listener]]\nprotocol = "memcache"\naddress = "127.0.0.1:11211"\n[[listener]]\nprotocol = "memcache"\npath = "/tmp/mc.sock"\n');
+    expect(cfg.listener).toEqual([
+      { protocol: "resp", address: "127.0.0.1:6379", path: "" },
+      { protocol: "memcache", address: "127.0.0.1:11211", path: "" },
+      { protocol: "memcache", address: "127.0.0.1:6379", path: "/tmp/mc.sock" },
+    ]);
+    const twice = configError(() => loadWith('[[listener]]\npath = "/tmp/a.sock"\n[[listener]]\nprotocol = "memcache"\npath = "/tmp/a.sock"\n'));
+    expect(twice.message).toContain("each socket needs its own path");
   });
 
   test("the not-yet keys still accept their defaults", () => {
@@ -278,8 +288,8 @@ describe("overrides", () => {
     applyOverride(cfg, "listener.1.address=127.0.0.1:7001");
     expect(cfg.logging.file).toBe("/tmp/a b.log");
     expect(cfg.listener).toEqual([
-      { protocol: "resp", address: "0.0.0.0:7000" },
-      { protocol: "resp", address: "127.0.0.1:7001" },
+      { protocol: "resp", address: "0.0.0.0:7000", path: "" },
+      { protocol: "resp", address: "127.0.0.1:7001", path: "" },
     ]);
     expect(configError(() => applyOverride(cfg, "listener.5.address=127.0.0.1:1")).message).toContain("no listener.4");
   });

@@ -57,7 +57,7 @@ describe("schema", () => {
     expect(cfg.cache.numa_node).toBe(-1);
     // The operations guide's [uring] tuning values, with 512 buffers: the whole pool becomes resident.
     expect(cfg.uring).toEqual({ buffer_count: 512, buffer_size: 16 * 1024, sq_depth: 2048, sqpoll: false });
-    expect(cfg.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:6379" }]);
+    expect(cfg.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:6379", path: "" }]);
     expect(cfg.metrics.address).toBe("127.0.0.1:9090");
     expect(cfg.logging).toEqual({ level: "info", format: "pretty", file: "" });
     expect(cfg.shutdown.drain_timeout_secs).toBe(30);
@@ -121,7 +121,7 @@ describe("template and example.toml", () => {
     cfg.server.timeout = 90;
     cfg.metrics.address = "";
     cfg.logging.file = '/tmp/odd "name"\\x.log';
-    cfg.listener.push({ protocol: "resp", address: "[::1]:7000" });
+    cfg.listener.push({ protocol: "resp", address: "[::1]:7000", path: "" });
     cfg.io_engine = "uring";
     cfg.uring = { buffer_count: 256, buffer_size: 64 * 1024, sq_depth: 128, sqpoll: true };
     cfg.cache.hugepage = "2mb";
