@@ -5,7 +5,7 @@ import { dispatch } from "./dispatch.ts";
 import { onMemcacheData } from "./memcache.ts";
 
 /** Flush pending replies at once (not at the end of the loop turn) past this many bytes. */
-export const BATCH_FLUSH_BYTES = 1024 * 1024;
+const BATCH_FLUSH_BYTES = 1024 * 1024;
 
 /**
  * One data callback (server.clock.ms already read by the engine): parse every complete frame in place, run each command and append every
@@ -60,23 +60,32 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
       dispatch(s, server.table);
       reply.proto = s.proto;
       if (s.closeAfterReply || s.closed) break;
-      const limit = server.options.server.client_output_buffer_limit;
-      if (limit > 0 && reply.pos - mark + s.outLen > limit) {
-        reply.pos = mark;
-        outputLimitExceeded(server, s, limit);
-        return;
-      }
     }
-    if (reply.pos >= BATCH_FLUSH_BYTES) {
-      server.writes.add(s, mark, reply.pos);
-      server.writes.flush();
-      mark = 0;
-      if (s.closed) return;
-    }
+    mark = settleReply(server, s, mark);
+    if (mark < 0) return;
   }
   keepTail(server, s, buf, start, end, parser.needBytes);
   s.needBytes = s.inLen > 0 ? parser.needBytes : 0;
   server.writes.add(s, mark, reply.pos);
+}
+
+/**
+ * After one request: cut a client past its output buffer limit, and write the turn's
+ * replies out early once they pass BATCH_FLUSH_BYTES. Returns where this session's replies
+ * now start in the shared buffer, or -1 when the session is gone.
+ */
+export function settleReply(server: Server, s: Session, mark: number): number {
+  const reply = server.reply;
+  const limit = server.options.server.client_output_buffer_limit;
+  if (limit > 0 && reply.pos - mark + s.outLen > limit) {
+    reply.pos = mark;
+    outputLimitExceeded(server, s, limit);
+    return -1;
+  }
+  if (reply.pos < BATCH_FLUSH_BYTES) return mark;
+  server.writes.add(s, mark, reply.pos);
+  server.writes.flush();
+  return s.closed ? -1 : 0;
 }
 
 export function queryLimitExceeded(server: Server, s: Session, qbuf: number): void {
@@ -198,7 +207,7 @@ const SHARED_REPLY_START_BYTES = 64 * 1024;
 /** A drained per-session output buffer bigger than this is dropped rather than kept. */
 const SESSION_OUT_KEEP_BYTES = 64 * 1024;
 
-export function outputLimitExceeded(server: Server, s: Session, limit: number): void {
+function outputLimitExceeded(server: Server, s: Session, limit: number): void {
   server.log.warn("closing client that exceeded its output buffer limit", { id: s.id, addr: s.addr, limit });
   counters[Counter.clientsClosedOutputLimit]++;
   s.outLen = 0;

@@ -1,7 +1,7 @@
 import { runBinary, runText } from "../commands/index.ts";
 import { Counter, counters } from "../metrics/index.ts";
 import { Data } from "../protocol/memcache/index.ts";
-import { appendInput, BATCH_FLUSH_BYTES, keepTail, outputLimitExceeded, queryLimitExceeded } from "./connection.ts";
+import { appendInput, keepTail, queryLimitExceeded, settleReply } from "./connection.ts";
 import type { Server } from "./server.ts";
 import { type Session, Wire } from "./session.ts";
 
@@ -38,8 +38,7 @@ export function onMemcacheData(server: Server, s: Session, chunk: Uint8Array, fr
   if (s.wire === Wire.Memcache) s.wire = buf[start] === BINARY_MAGIC ? Wire.MemcacheBinary : Wire.MemcacheText;
   const binary = s.wire === Wire.MemcacheBinary;
   const parser = binary ? server.mcBinary : server.mcText;
-  const reply = server.reply;
-  let mark = reply.pos;
+  let mark = server.reply.pos;
   while (start < end) {
     const n = parser.parse(buf, start, end);
     if (n === 0) break;
@@ -61,20 +60,10 @@ export function onMemcacheData(server: Server, s: Session, chunk: Uint8Array, fr
       s.swallow = parser.swallowBytes - k;
     }
     if (s.closeAfterReply || s.closed) break;
-    const limit = server.options.server.client_output_buffer_limit;
-    if (limit > 0 && reply.pos - mark + s.outLen > limit) {
-      reply.pos = mark;
-      outputLimitExceeded(server, s, limit);
-      return;
-    }
-    if (reply.pos >= BATCH_FLUSH_BYTES) {
-      server.writes.add(s, mark, reply.pos);
-      server.writes.flush();
-      mark = 0;
-      if (s.closed) return;
-    }
+    mark = settleReply(server, s, mark);
+    if (mark < 0) return;
   }
   keepTail(server, s, buf, start, end, parser.needBytes);
   s.needBytes = s.inLen > 0 ? parser.needBytes : 0;
-  server.writes.add(s, mark, reply.pos);
+  server.writes.add(s, mark, server.reply.pos);
 }
