@@ -65,13 +65,26 @@ function lastIsNoreply(p: TextParser): boolean {
 
 /** get/gets: every key in order, then END. */
 function get(c: Ctx, p: TextParser, withCas: boolean): void {
-  const n = p.ntokens;
-  if (n < 2) return error(c);
+  if (p.ntokens < 2) return error(c);
+  retrieve(c, p, 1, withCas, Number.NaN);
+}
+
+/** gat/gats <exptime> <key>*: the value as it was, with the new expiry applied after. */
+function gat(c: Ctx, p: TextParser, withCas: boolean): void {
+  if (p.ntokens < 2) return error(c);
+  const exptime = parseNumber(p.buf, p.off[1], p.len[1], true);
+  if (Number.isNaN(exptime)) return c.reply.raw(Replies.BAD_EXPTIME);
+  retrieve(c, p, 2, withCas, exptime);
+}
+
+/** VALUE lines for the keys from token `first` on, then END; a touch (gat) when exptime is a number. */
+function retrieve(c: Ctx, p: TextParser, first: number, withCas: boolean, exptime: number): void {
   const buf = p.buf;
   const r = c.reply;
   const store = c.store;
+  const touch = !Number.isNaN(exptime);
   const mark = r.pos;
-  for (let i = 1; i < n; i++) {
+  for (let i = first; i < p.ntokens; i++) {
     const off = p.off[i];
     const len = p.len[i];
     if (len > MAX_KEY_BYTES) {
@@ -80,41 +93,18 @@ function get(c: Ctx, p: TextParser, withCas: boolean): void {
       r.raw(Replies.BAD_FORMAT);
       return;
     }
-    mcStats[McStat.cmd_get]++;
-    if (findString(c, buf, off, len)) {
-      mcStats[McStat.get_hits]++;
-      writeValue(r, buf, off, len, store.itemFlags, store.buf, store.valueOffset, store.valueLength, withCas ? store.itemCas : -1);
+    const hit = findString(c, buf, off, len);
+    if (hit) writeValue(r, buf, off, len, store.itemFlags, store.buf, store.valueOffset, store.valueLength, withCas ? store.itemCas : -1);
+    if (touch) {
+      // memcached counts a gat as a touch only.
+      if (hit) touchKey(c, buf, off, len, exptime);
+      else {
+        mcStats[McStat.cmd_touch]++;
+        mcStats[McStat.touch_misses]++;
+      }
     } else {
-      mcStats[McStat.get_misses]++;
-    }
-  }
-  r.raw(Replies.END);
-}
-
-/** gat/gats <exptime> <key>*: the value as it was, with the new expiry applied after. */
-function gat(c: Ctx, p: TextParser, withCas: boolean): void {
-  const n = p.ntokens;
-  if (n < 2) return error(c);
-  const exptime = parseNumber(p.buf, p.off[1], p.len[1], true);
-  if (Number.isNaN(exptime)) return c.reply.raw(Replies.BAD_EXPTIME);
-  const buf = p.buf;
-  const r = c.reply;
-  const store = c.store;
-  const mark = r.pos;
-  for (let i = 2; i < n; i++) {
-    const off = p.off[i];
-    const len = p.len[i];
-    if (len > MAX_KEY_BYTES) {
-      r.pos = mark;
-      r.raw(Replies.BAD_FORMAT);
-      return;
-    }
-    if (findString(c, buf, off, len)) {
-      writeValue(r, buf, off, len, store.itemFlags, store.buf, store.valueOffset, store.valueLength, withCas ? store.itemCas : -1);
-      touchKey(c, buf, off, len, exptime);
-    } else {
-      mcStats[McStat.cmd_touch]++;
-      mcStats[McStat.touch_misses]++;
+      mcStats[McStat.cmd_get]++;
+      mcStats[hit ? McStat.get_hits : McStat.get_misses]++;
     }
   }
   r.raw(Replies.END);
