@@ -125,7 +125,9 @@ export class TextParser {
     // memcached reads no data block after a line it rejects (the block is then taken as commands).
     if (t === 4 && !this.storageLineValid()) return lineBytes;
     if (t === 2 && (this.len[1] > MAX_KEY_BYTES || this.ntokens >= MAX_META_TOKENS)) return lineBytes;
-    const vlen = parseNumber(buf, this.off[t], this.len[t], true);
+    // ms reads its length with strtol, which takes a leading '+'.
+    const plus = t === 2 && this.len[t] > 1 && buf[this.off[t]] === 43 ? 1 : 0;
+    const vlen = parseNumber(buf, this.off[t] + plus, this.len[t] - plus, plus === 0);
     if (!(vlen >= 0) || vlen > 0x7ffffffd) return lineBytes;
     if (vlen > this.limits.maxDataBytes) {
       this.data = Data.TooLarge;
