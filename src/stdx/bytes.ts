@@ -16,6 +16,33 @@ export function text(buf: Uint8Array, off = 0, len = buf.length - off): string {
   return decoder.decode(buf.subarray(off, off + len));
 }
 
+// Bun's Buffer methods, called on plain Uint8Arrays: true ISO-8859-1 both ways (TextDecoder's
+// "latin1" is windows-1252, which maps 0x80-0x9f elsewhere).
+const bufferProto = Buffer.prototype as unknown as {
+  latin1Slice(this: Uint8Array, start: number, end: number): string;
+  latin1Write(this: Uint8Array, s: string, off: number, len: number): number;
+};
+const LATIN1_LOOP_CHARS = 32;
+
+/**
+ * Bytes as a string of one char per byte (0-255). Collections (hash fields, set members,
+ * list elements) hold their elements this way: a JS Map keys on them, and a one-byte string
+ * is about half the memory of a Uint8Array of the same bytes.
+ */
+export function latin1(buf: Uint8Array, off: number, len: number): string {
+  return len === 0 ? "" : bufferProto.latin1Slice.call(buf, off, off + len);
+}
+
+/** Write a latin1() string's bytes at buf[off]; the caller made room for s.length bytes. */
+export function writeLatin1(buf: Uint8Array, off: number, s: string): void {
+  const n = s.length;
+  if (n <= LATIN1_LOOP_CHARS) {
+    for (let i = 0; i < n; i++) buf[off + i] = s.charCodeAt(i);
+  } else {
+    bufferProto.latin1Write.call(buf, s, off, n);
+  }
+}
+
 /** Lower-case an ASCII byte. */
 export function lowerAscii(b: number): number {
   return b >= 65 && b <= 90 ? b | 0x20 : b;

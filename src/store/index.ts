@@ -3,3 +3,7 @@ export * from "./types.ts";
 export { Store } from "./store.ts";
 export { hashKey } from "./hash.ts";
 export { arenaChunkBytes } from "./location.ts";
+export * from "./objects/hash.ts";
+export * from "./objects/list.ts";
+export * from "./objects/set.ts";
+export * from "./objects/zset.ts";

@@ -55,6 +55,7 @@ import {
   type StoreApi,
   type StoreOptions,
   type StoreSettings,
+  type StoreObject,
   type StoreStats,
 } from "./types.ts";
 
@@ -82,6 +83,8 @@ export class Store implements StoreApi {
   itemExpiryMs = 0;
   casExpected = 0;
   renameTargetExisted = false;
+  obj: StoreObject | null = null;
+  itemHandle = -1;
 
   readonly options: StoreSettings;
 
@@ -317,17 +320,28 @@ export class Store implements StoreApi {
     this.rU32 = u32;
     this.rWord = p + W_ACCESS;
     const ext = extBytes(meta);
+    const type = (meta >>> TYPE_SHIFT) as ItemType;
     if ((meta & F_LARGE) === 0) {
       this.buf = this.cU8;
       this.valueOffset = this.cPos + HEADER_BYTES + ext + (meta & KEY_LEN_MASK);
       this.valueLength = u32[p + W_VALUE];
+      this.obj = null;
     } else {
-      const v = this.large.get(u32[p + W_VALUE]);
-      this.buf = v;
+      const h = u32[p + W_VALUE];
+      this.itemHandle = h;
       this.valueOffset = 0;
-      this.valueLength = v.length;
+      if (type === 0) {
+        const v = this.large.get(h);
+        this.buf = v;
+        this.valueLength = v.length;
+        this.obj = null;
+      } else {
+        this.buf = EMPTY;
+        this.valueLength = 0;
+        this.obj = this.large.object(h);
+      }
     }
-    this.itemType = (meta >>> TYPE_SHIFT) as ItemType;
+    this.itemType = type;
     this.itemFlags = (meta & F_FLAGS) !== 0 ? u32[p + 4] : 0;
     this.itemCas = (meta & F_CAS) !== 0 ? readU64(u32, casWord(p, meta)) : this.segs.casBase[this.cSeg] + (this.cOff >>> 3);
     this.itemExpiryMs = exp;
@@ -633,6 +647,61 @@ export class Store implements StoreApi {
     if (expiry !== 0) this.dbExpires[pdb]++;
     this.itemCas = keepCas >= 0 ? keepCas : segs.casBase[seg] + (segOff >>> 3);
     return SetStatus.Stored;
+  }
+
+  // =====================================================================================
+  // Objects (hash, list, set, sorted set)
+  // =====================================================================================
+
+  setObject(
+    db: number, key: Uint8Array, keyOff: number, keyLen: number,
+    obj: StoreObject, type: ItemType, expiryMs: number, mode: number,
+  ): SetStatus {
+    if (keyLen > MAX_KEY_BYTES) return SetStatus.TooLarge;
+    const pdb = this.dbMap[db];
+    const now = this.readClock();
+    const found = this.lookupLive(pdb, key, keyOff, keyLen, now);
+    if ((mode & SetMode.NX) !== 0 && found) return SetStatus.NotStored;
+    if ((mode & SetMode.XX) !== 0 && !found) return SetStatus.NotStored;
+    if ((mode & SetMode.KEEPTTL) !== 0 && found) expiryMs = this.expiryAt(this.cU32, this.cPos >>> 2, this.cSeg);
+    if (expiryMs !== 0 && now > expiryMs) {
+      if (found) this.removeCurrent(REASON_EXPIRED);
+      return SetStatus.Stored;
+    }
+    if (keyLen > 0 && this.inArena(key)) {
+      copyBytes(this.keyScratch, 0, key, keyOff, keyLen);
+      key = this.keyScratch;
+      keyOff = 0;
+    }
+    return this.putObject(pdb, key, keyOff, keyLen, obj, type, expiryMs, now, found);
+  }
+
+  /** setObject's second half: charge the object, give it a handle, store its stub. */
+  private putObject(
+    pdb: number, key: Uint8Array, keyOff: number, keyLen: number,
+    obj: StoreObject, type: ItemType, expiry: number, now: number, found: boolean,
+  ): SetStatus {
+    const u32 = this.cU32;
+    const op = this.cPos >>> 2;
+    const credit = found && (u32[op] & F_LARGE) !== 0 ? this.large.costOf(u32[op + W_VALUE]) : 0;
+    const moves = this.moves;
+    if (!this.reserveLarge(LargeValues.objectCost(obj) - credit, now)) return SetStatus.OutOfMemory;
+    if (this.moves !== moves && found) found = this.lookupLive(pdb, key, keyOff, keyLen, now);
+    const handle = this.large.allocObject(obj);
+    const status = this.put(pdb, key, keyOff, keyLen, EMPTY, 0, 0, expiry, 0, type, now, found, -1, -1, handle);
+    if (status !== SetStatus.Stored) this.large.free(handle);
+    else this.itemHandle = handle;
+    return status;
+  }
+
+  recharge(handle: number): boolean {
+    if (this.large.recharge(handle) <= 0) return true;
+    return this.reserveLarge(0, this.readClock());
+  }
+
+  overLimit(): boolean {
+    if (this.segs.used * this.segSize + this.large.bytes <= this.capacity) return false;
+    return !this.reserveLarge(0, this.readClock());
   }
 
   // =====================================================================================
@@ -947,6 +1016,13 @@ export class Store implements StoreApi {
     let value: Uint8Array;
     let voff = 0;
     let vlen: number;
+    const type = meta >>> TYPE_SHIFT;
+    if (type !== 0) {
+      const found = this.lookupLive(dpdb, dst, dstOff, dstLen, now);
+      if (found && !replace) return false;
+      const clone = this.large.object(u32[p + W_VALUE]).clone();
+      return this.putObject(dpdb, dst, dstOff, dstLen, clone, type as ItemType, exp, now, found) === SetStatus.Stored;
+    }
     if ((meta & F_LARGE) !== 0) {
       value = this.large.get(u32[p + W_VALUE]); // stable object: not moved by the allocator
       vlen = value.length;

@@ -14,6 +14,22 @@ export const ItemType = {
 } as const;
 export type ItemType = (typeof ItemType)[keyof typeof ItemType];
 
+/**
+ * A non-string value (hash, list, set, sorted set): a JavaScript structure in the store's
+ * side table, referenced from its item. Its mutators keep `bytes` current; a command that
+ * changes one calls StoreApi.recharge so the store charges the new size against heap_size.
+ */
+export interface StoreObject {
+  /** Estimated bytes held (elements plus structure overhead). */
+  readonly bytes: number;
+  /** Elements held; a key whose object is emptied is deleted by the command that emptied it. */
+  readonly size: number;
+  /** Redis's OBJECT ENCODING name for what this representation matches. */
+  encoding(): string;
+  /** A deep copy (COPY). */
+  clone(): StoreObject;
+}
+
 /** Bit flags for Store.set's `mode` argument. */
 export const SetMode = {
   /** Only set if the key does not exist (SET NX, SETNX, memcache add). */
@@ -109,6 +125,10 @@ export interface StoreApi {
   itemExpiryMs: number;
   /** Input register for SetMode.CAS. */
   casExpected: number;
+  /** The object of a non-string item (null for strings). */
+  obj: StoreObject | null;
+  /** Side-table handle of the found item when it is an object or a large string (recharge's argument). */
+  itemHandle: number;
 
   /** Look a key up, counting the access (LFU, idle time). Expired items are deleted and reported missing. */
   find(db: number, key: Uint8Array, keyOff: number, keyLen: number): boolean;
@@ -124,6 +144,22 @@ export interface StoreApi {
     value: Uint8Array, valueOff: number, valueLen: number,
     expiryMs: number, flags: number, mode: number, type?: ItemType,
   ): SetStatus;
+  /**
+   * Store an object under a key, replacing what was there (SetMode.NX/XX/KEEPTTL apply).
+   * The store owns it from then on; `itemHandle` holds its handle when Stored.
+   */
+  setObject(
+    db: number, key: Uint8Array, keyOff: number, keyLen: number,
+    obj: StoreObject, type: ItemType, expiryMs: number, mode: number,
+  ): SetStatus;
+  /**
+   * Charge the object at `handle` what it holds now, after a change. When it grew, room is
+   * made per the eviction policy (which may evict any key, this one included); false when
+   * no room could be made (noeviction: the store stays over its limit until keys go).
+   */
+  recharge(handle: number): boolean;
+  /** Over heap_size with no room to be made: write commands that grow memory get -OOM. */
+  overLimit(): boolean;
   delete(db: number, key: Uint8Array, keyOff: number, keyLen: number): boolean;
   /** Set (expiryMs > 0) or clear (0) the expiry of an existing key; false when missing. */
   expire(db: number, key: Uint8Array, keyOff: number, keyLen: number, expiryMs: number): boolean;

@@ -100,6 +100,22 @@ export class RawClient {
     return out;
   }
 
+  /** Wait until some bytes arrived (or the peer closed); returns and consumes all of them. */
+  async readSome(timeoutMs = 5000): Promise<Uint8Array> {
+    if (this.buf.length === 0) {
+      const first = await this.readBytes(1, timeoutMs);
+      const rest = this.buf;
+      this.buf = new Uint8Array(0);
+      const out = new Uint8Array(first.length + rest.length);
+      out.set(first);
+      out.set(rest, first.length);
+      return out;
+    }
+    const out = this.buf;
+    this.buf = new Uint8Array(0);
+    return out;
+  }
+
   /** Read exactly the bytes of `expected` and return them as text. */
   async expect(expected: string, timeoutMs = 5000): Promise<string> {
     return this.read(new TextEncoder().encode(expected).length, timeoutMs);

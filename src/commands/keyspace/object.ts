@@ -2,11 +2,9 @@
 // dispatcher routes "object <sub>" to the subcommand specs and answers unknown ones.
 
 import type { CommandSpec, Ctx } from "../types.ts";
-import { ItemType } from "../../store/index.ts";
 import { Counter, counters } from "../../metrics/index.ts";
 import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED } from "../errors.ts";
 import { parseInt64 } from "../../stdx/index.ts";
-import { COLLECTION_ENCODINGS } from "./types.ts";
 
 /** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_SIZE_LIMIT = 44;
@@ -32,8 +30,8 @@ function lfuEnabled(c: Ctx): boolean | undefined {
 function encoding(c: Ctx): void {
   if (!lookup(c)) return;
   const s = c.store;
-  if (s.itemType !== ItemType.String) {
-    c.reply.bulkString(COLLECTION_ENCODINGS[s.itemType]);
+  if (s.obj !== null) {
+    c.reply.bulkString(s.obj.encoding());
     return;
   }
   // tryObjectEncoding: integers that fit a long are "int", short strings "embstr".

@@ -29,6 +29,6 @@ export type KeyEvent = (typeof KeyEvent)[keyof typeof KeyEvent];
  * A key of `db` was written, deleted or had its expiry changed. `key` is only valid during
  * the call (it is usually a slice of the receive buffer).
  */
-export function keyModified(_c: Ctx, _db: number, _key: Uint8Array, _keyOff: number, _keyLen: number, _event: KeyEvent): void {
+export function keyModified(_c: Ctx, _db: number, _key: Uint8Array, _keyOff: number, _keyLen: number, _event: KeyEvent | string): void {
   // Intentionally empty until WATCH, keyspace notifications and propagation exist.
 }

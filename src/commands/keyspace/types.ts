@@ -17,18 +17,3 @@ export const TYPE_NAMES: readonly string[] = (() => {
 
 /** The same names as bytes, for SCAN TYPE's case-insensitive compare. */
 export const TYPE_NAME_BYTES: readonly Uint8Array[] = TYPE_NAMES.map((n) => utf8(n));
-
-/**
- * OBJECT ENCODING for the non-string types. The object store does not report sizes to the
- * commands layer yet, so this is the encoding Redis 7.0 gives a small value of each type.
- */
-export const COLLECTION_ENCODINGS: readonly string[] = (() => {
-  const names: string[] = [];
-  names[ItemType.String] = "raw";
-  names[ItemType.Hash] = "listpack";
-  names[ItemType.List] = "quicklist";
-  names[ItemType.Set] = "hashtable";
-  names[ItemType.ZSet] = "listpack";
-  names[ItemType.Stream] = "stream";
-  return names;
-})();

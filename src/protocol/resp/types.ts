@@ -23,6 +23,8 @@ export interface Reply {
   bigInteger(n: bigint): void;
   bulk(src: Uint8Array, off: number, len: number): void;
   bulkString(text: string): void;
+  /** A bulk string of a latin1() string's bytes (one byte per char). */
+  bulkLatin1(s: string): void;
   /** "$-1" in RESP2, "_" in RESP3. */
   nullBulk(): void;
   /** "*-1" in RESP2, "_" in RESP3. */

@@ -20,6 +20,7 @@ import {
   ZERO,
 } from "./constants.ts";
 import { MAX_DOUBLE_CHARS, writeDouble } from "./double.ts";
+import { writeLatin1 } from "../../stdx/index.ts";
 
 const encoder = new TextEncoder();
 const INT64_MIN = -(2n ** 63n);
@@ -141,6 +142,17 @@ export class ReplyWriter implements Reply {
     buf[p] = 13;
     buf[p + 1] = 10;
     this.pos = p + 2;
+  }
+
+  bulkLatin1(s: string): void {
+    const len = s.length;
+    if (this.pos + len + HEADER_ROOM > this.buf.length) this.grow(this.pos + len + HEADER_ROOM);
+    const buf = this.buf;
+    const p = this.writeHeader(buf, this.pos, 36, len);
+    writeLatin1(buf, p, s);
+    buf[p + len] = 13;
+    buf[p + len + 1] = 10;
+    this.pos = p + len + 2;
   }
 
   bulkString(text: string): void {

@@ -1,0 +1,5 @@
+// The zset family (Redis's "zset" group). Filled in by issue 5.
+
+import type { CommandSpec } from "../types.ts";
+
+export const zsetCommands: CommandSpec[] = [];

@@ -1,0 +1,2 @@
+// Placeholder: the hash structure (issue 5).
+export {};

@@ -1,0 +1,2 @@
+// Placeholder: the list structure (issue 5).
+export {};

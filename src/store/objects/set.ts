@@ -1,0 +1,2 @@
+// Placeholder: the set structure (issue 5).
+export {};

@@ -1,0 +1,2 @@
+// Placeholder: the zset structure (issue 5).
+export {};
