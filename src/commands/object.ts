@@ -5,7 +5,7 @@
 import type { Ctx } from "./types.ts";
 import { type ItemType, SetStatus, type StoreObject } from "../store/index.ts";
 import { OOM, WRONGTYPE } from "./errors.ts";
-import { type KeyEvent, keyModified } from "./keyspace/signal.ts";
+import { KeyEvent, keyModified } from "./keyspace/signal.ts";
 
 /** A key's object and its side-table handle, as found by openObject (-1: a new object). */
 export interface Opened<T extends StoreObject> {
@@ -62,6 +62,7 @@ export function commitObject(
     if (handle >= 0) {
       s.delete(db, buf, off, len);
       keyModified(c, db, buf, off, len, event);
+      keyModified(c, db, buf, off, len, KeyEvent.del);
     }
     return true;
   }

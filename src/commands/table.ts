@@ -1,6 +1,30 @@
 import { lowerAscii, utf8 } from "../stdx/index.ts";
 import type { CommandSpec } from "./types.ts";
 
+/** Per-command facts the dispatcher checks on every call, as bits (CommandTable.bits). */
+export const CommandBits = {
+  /** "denyoom": refused with -OOM while the store is over its limit. */
+  denyOom: 1,
+  /** Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
+  txControl: 2,
+  /** Allowed for a RESP2 client in subscriber mode. */
+  subscriberOk: 4,
+  /** "no_multi": refused inside MULTI. */
+  noMulti: 8,
+} as const;
+
+const TX_CONTROL = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+const SUBSCRIBER_OK = new Set(["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "ping", "quit", "reset"]);
+
+function bitsOf(spec: CommandSpec): number {
+  let bits = 0;
+  if (spec.flags.includes("denyoom")) bits |= CommandBits.denyOom;
+  if (spec.flags.includes("no_multi")) bits |= CommandBits.noMulti;
+  if (TX_CONTROL.has(spec.name)) bits |= CommandBits.txControl;
+  if (SUBSCRIBER_OK.has(spec.name)) bits |= CommandBits.subscriberOk;
+  return bits;
+}
+
 /**
  * Command lookup on bytes: an open-addressed table keyed by the lower-cased name, so the
  * dispatcher never makes a string from the command word.
@@ -14,6 +38,8 @@ export class CommandTable {
   private subtables: (CommandTable | undefined)[] = [];
   /** Calls per command index, for INFO commandstats later. */
   readonly calls: Float64Array;
+  /** CommandBits per command index. */
+  readonly bits: Uint8Array;
 
   constructor(specs: CommandSpec[]) {
     let size = 16;
@@ -22,6 +48,7 @@ export class CommandTable {
     this.mask = size - 1;
     for (const spec of specs) this.add(spec);
     this.calls = new Float64Array(this.specs.length);
+    this.bits = Uint8Array.from(this.specs, bitsOf);
   }
 
   private add(spec: CommandSpec): void {

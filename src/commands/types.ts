@@ -51,6 +51,20 @@ export interface ClientState {
   libVersion: string;
   /** Set by QUIT (and protocol errors): the connection closes once its replies are written. */
   closeAfterReply: boolean;
+  /** Subscribed to a channel or pattern (a RESP2 client is then in subscriber mode). */
+  readonly subscribed?: boolean;
+}
+
+/**
+ * What the server does when keys change: WATCH, clients blocked on a key, keyspace
+ * notifications. Commands report through src/commands/keyspace/signal.ts, which skips the
+ * call while `active` is 0 (nobody watching, waiting or listening).
+ */
+export interface KeySignals {
+  active: number;
+  keyModified(c: Ctx, db: number, key: Uint8Array, keyOff: number, keyLen: number, event: string): void;
+  /** Before FLUSHDB (db), FLUSHALL (-1) or SWAPDB (each of the two dbs): every key of the db may change. */
+  dbChanging(c: Ctx, db: number): void;
 }
 
 /** Server facilities below the commands layer's reach, implemented by src/server. */
@@ -76,6 +90,7 @@ export interface ServerHooks {
   /** DEBUG SLEEP: block the server for ms. */
   sleep(ms: number): void;
   readonly memcache: MemcacheHooks;
+  readonly signals: KeySignals;
 }
 
 /**

@@ -79,6 +79,8 @@ export interface Config {
     client_query_buffer_limit: number;
     /** Bytes of pending output a normal client may hold; 0 = unlimited. */
     client_output_buffer_limit: number;
+    /** Bytes of pending output a pub/sub subscriber may hold; 0 = unlimited. */
+    client_output_buffer_limit_pubsub: number;
   };
 }
 
@@ -285,6 +287,10 @@ export const schema: readonly KeyDef[] = [
   {
     section: "server", name: "client_output_buffer_limit", type: "size", default: 256 * MB, min: 16 * KB, max: 1 * TB, unit: "bytes", zeroMeans: "unlimited", runtime: true,
     doc: "Hard limit on a normal client's pending output; a client exceeding it is closed. 0 = unlimited.",
+  },
+  {
+    section: "server", name: "client_output_buffer_limit_pubsub", type: "size", default: 32 * MB, min: 16 * KB, max: 1 * TB, unit: "bytes", zeroMeans: "unlimited", runtime: true,
+    doc: "Hard limit on a pub/sub subscriber's pending output (Redis's client-output-buffer-limit pubsub); a subscriber that stops reading is closed there. 0 = unlimited.",
   },
 ];
 

@@ -20,6 +20,11 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
   if (s.closed || s.closeAfterReply) return;
   if (s.wire !== Wire.Resp) return onMemcacheData(server, s, chunk, from, to);
   const length = to - from;
+  if (s.blocked !== null) {
+    // Waiting in a blocking command: keep what it pipelines behind it for later.
+    bufferWhileBlocked(server, s, chunk, from, to);
+    return;
+  }
   counters[Counter.bytesReceived] += length;
   // The engine read the clock for this callback (Bun.listen) or batch of completions (io_uring).
   s.lastInteractionMs = server.clock.ms;
@@ -60,6 +65,11 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
       dispatch(s, server.table);
       reply.proto = s.proto;
       if (s.closeAfterReply || s.closed) break;
+      if (s.blocked !== null) {
+        mark = settleReply(server, s, mark);
+        if (mark < 0) return;
+        break;
+      }
     }
     mark = settleReply(server, s, mark);
     if (mark < 0) return;
@@ -75,8 +85,9 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
  * now start in the shared buffer, or -1 when the session is gone.
  */
 export function settleReply(server: Server, s: Session, mark: number): number {
+  if (server.pushes.count > 0 || server.blocking.readyCount > 0) mark = server.afterCommand(s, mark);
   const reply = server.reply;
-  const limit = server.options.server.client_output_buffer_limit;
+  const limit = outputLimit(server, s);
   if (limit > 0 && reply.pos - mark + s.outLen > limit) {
     reply.pos = mark;
     outputLimitExceeded(server, s, limit);
@@ -86,6 +97,16 @@ export function settleReply(server: Server, s: Session, mark: number): number {
   server.writes.add(s, mark, reply.pos);
   server.writes.flush();
   return s.closed ? -1 : 0;
+}
+
+function bufferWhileBlocked(server: Server, s: Session, chunk: Uint8Array, from: number, to: number): void {
+  counters[Counter.bytesReceived] += to - from;
+  if (s.inLen + to - from > server.options.server.client_query_buffer_limit) {
+    queryLimitExceeded(server, s, s.inLen + to - from);
+    return;
+  }
+  if (s.inBuf === null) s.inBuf = new Uint8Array(Math.max(4096, to - from));
+  appendInput(s, chunk, from, to);
 }
 
 export function queryLimitExceeded(server: Server, s: Session, qbuf: number): void {
@@ -207,6 +228,12 @@ const SHARED_REPLY_START_BYTES = 64 * 1024;
 /** A drained per-session output buffer bigger than this is dropped rather than kept. */
 const SESSION_OUT_KEEP_BYTES = 64 * 1024;
 
+/** The hard output limit of the client's class (normal or pub/sub). */
+function outputLimit(server: Server, s: Session): number {
+  const o = server.options.server;
+  return s.subscribed ? o.client_output_buffer_limit_pubsub : o.client_output_buffer_limit;
+}
+
 function outputLimitExceeded(server: Server, s: Session, limit: number): void {
   server.log.warn("closing client that exceeded its output buffer limit", { id: s.id, addr: s.addr, limit });
   counters[Counter.clientsClosedOutputLimit]++;
@@ -220,7 +247,7 @@ function outputLimitExceeded(server: Server, s: Session, limit: number): void {
 function queueOutput(server: Server, s: Session, src: Uint8Array, from: number, to: number): void {
   const rest = to - from;
   const need = s.outLen + rest;
-  const limit = server.options.server.client_output_buffer_limit;
+  const limit = outputLimit(server, s);
   if (limit > 0 && need > limit) {
     outputLimitExceeded(server, s, limit);
     return;

@@ -1,7 +1,10 @@
 import { Counter, counters } from "../metrics/index.ts";
-import type { CommandTable } from "../commands/index.ts";
+import { CommandBits, type CommandTable } from "../commands/index.ts";
 import { text } from "../stdx/index.ts";
 import type { Session } from "./session.ts";
+import { queueCommand } from "./multi.ts";
+
+const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /**
  * Look the command up on bytes, check arity, run it. Errors use Redis 7's texts, which
@@ -16,6 +19,7 @@ export function dispatch(s: Session, table: CommandTable): void {
     return;
   }
   let spec = table.specs[index];
+  let bits = table.bits[index];
   s.lastCommand = index;
   s.lastSubcommand = -1;
   const sub = table.subtable(index);
@@ -28,6 +32,7 @@ export function dispatch(s: Session, table: CommandTable): void {
       }
     } else {
       spec = sub.specs[subIndex];
+      bits = sub.bits[subIndex];
       s.lastSubcommand = subIndex;
       sub.calls[subIndex]++;
     }
@@ -39,6 +44,13 @@ export function dispatch(s: Session, table: CommandTable): void {
   if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
     wrongArity(s, spec.name);
     return;
+  }
+  if (bits !== 0 || s.multi !== null || s.subscribed) {
+    if (!admit(s, spec.name, bits)) return;
+    if (s.multi !== null && (bits & CommandBits.txControl) === 0) {
+      queueCommand(s);
+      return;
+    }
   }
   table.calls[index]++;
   if (spec.handler === undefined) {
@@ -58,6 +70,32 @@ export function dispatch(s: Session, table: CommandTable): void {
   }
 }
 
+/**
+ * The checks Redis's processCommand makes before running or queuing a command: subscriber
+ * mode (RESP2), no_multi, memory. A refusal inside MULTI makes EXEC fail (EXECABORT).
+ */
+function admit(s: Session, name: string, bits: number): boolean {
+  let error = "";
+  if (s.proto === 2 && s.subscribed && (bits & CommandBits.subscriberOk) === 0) {
+    error = `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+  } else if (s.multi !== null && (bits & CommandBits.noMulti) !== 0) {
+    error = "ERR Command not allowed inside a transaction";
+  } else if ((bits & CommandBits.denyOom) !== 0 && s.store.overLimit()) {
+    error = OOM;
+  } else {
+    return true;
+  }
+  refuse(s, error);
+  return false;
+}
+
+/** An error reply for a command refused before it ran; inside MULTI the transaction is then doomed. */
+function refuse(s: Session, error: string): void {
+  if (s.multi !== null) s.multiDirty = true;
+  s.reply.error(error);
+  counters[Counter.errorReplies]++;
+}
+
 let onHandlerError: (command: string, error: unknown) => void = () => {};
 
 /** Where handler crashes are reported (the server's logger). */
@@ -66,8 +104,7 @@ export function setHandlerErrorReporter(report: (command: string, error: unknown
 }
 
 function wrongArity(s: Session, name: string): void {
-  s.reply.error(`ERR wrong number of arguments for '${name}' command`);
-  counters[Counter.errorReplies]++;
+  refuse(s, `ERR wrong number of arguments for '${name}' command`);
 }
 
 function unknownCommand(s: Session): void {
@@ -78,15 +115,13 @@ function unknownCommand(s: Session): void {
     args += `'${sanitize(text(argv.buf, argv.off[i], Math.min(argv.len[i], 128 - args.length)))}' `;
   }
   const name = sanitize(text(argv.buf, argv.off[0], Math.min(argv.len[0], 128)));
-  s.reply.error(`ERR unknown command '${name}', with args beginning with: ${args}`);
-  counters[Counter.errorReplies]++;
+  refuse(s, `ERR unknown command '${name}', with args beginning with: ${args}`);
 }
 
 function unknownSubcommand(s: Session, container: string): void {
   const argv = s.argv;
   const sub = sanitize(text(argv.buf, argv.off[1], Math.min(argv.len[1], 128)));
-  s.reply.error(`ERR unknown subcommand '${sub}'. Try ${container.toUpperCase()} HELP.`);
-  counters[Counter.errorReplies]++;
+  refuse(s, `ERR unknown subcommand '${sub}'. Try ${container.toUpperCase()} HELP.`);
 }
 
 /** Error replies must stay on one line: Redis replaces CR/LF and control bytes with spaces. */

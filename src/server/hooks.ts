@@ -41,6 +41,7 @@ export function createHooks(server: Server): ServerHooks {
       return null;
     },
     resetClient(client) {
+      server.dropClientState(client as Session);
       client.db = 0;
       client.proto = 2;
       client.name = "";
@@ -50,6 +51,7 @@ export function createHooks(server: Server): ServerHooks {
       server.clock.ms = Date.now();
     },
     memcache: memcacheHooks(server),
+    signals: server.signals,
   };
 }
 

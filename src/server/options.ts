@@ -28,6 +28,7 @@ export interface ServerOptions {
     proto_max_bulk_len: number;
     client_query_buffer_limit: number;
     client_output_buffer_limit: number;
+    client_output_buffer_limit_pubsub: number;
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Server } from "./server.ts";
+import { formatNotifyFlags, parseNotifyFlags } from "./notify.ts";
 import { globMatch, logLevels, utf8, type LogLevel } from "../stdx/index.ts";
 
 /**
@@ -89,7 +90,7 @@ export const params: Record<string, Param> = {
     1024 * 1024,
   ),
   "client-output-buffer-limit": {
-    get: (s) => `normal ${s.options.server.client_output_buffer_limit} 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60`,
+    get: (s) => `normal ${s.options.server.client_output_buffer_limit} 0 0 slave 268435456 67108864 60 pubsub ${s.options.server.client_output_buffer_limit_pubsub} 0 0`,
     set(s, value) {
       const words = value.trim().split(/\s+/);
       if (words.length % 4 !== 0) return "Wrong number of arguments in buffer limit configuration.";
@@ -99,7 +100,17 @@ export const params: Record<string, Param> = {
         const hard = parseMemory(words[i + 1]);
         if (hard === null || parseMemory(words[i + 2]) === null || !/^\d+$/.test(words[i + 3])) return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
         if (cls === "normal") s.options.server.client_output_buffer_limit = hard;
+        if (cls === "pubsub") s.options.server.client_output_buffer_limit_pubsub = hard;
       }
+      return null;
+    },
+  },
+  "notify-keyspace-events": {
+    get: (s) => formatNotifyFlags(s.notify.configured),
+    set(s, value) {
+      const flags = parseNotifyFlags(value);
+      if (flags === null) return "Invalid event class character. Use 'Ag$lshzxeKEtmd'.";
+      s.notify.configure(flags);
       return null;
     },
   },

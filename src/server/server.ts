@@ -8,6 +8,14 @@ import { Store } from "../store/index.ts";
 import { adviseHugePages } from "../../ffi/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import { onData, onDrain, PendingWrites } from "./connection.ts";
+import { Blocking } from "./blocking.ts";
+import { blockingCommands } from "./blocking-commands.ts";
+import { transactionCommands } from "./multi.ts";
+import { Notifier } from "./notify.ts";
+import { PubSub, pubsubCommands } from "./pubsub.ts";
+import { Pushes } from "./push.ts";
+import { ServerSignals } from "./signals.ts";
+import { Watches } from "./watch.ts";
 import { setHandlerErrorReporter } from "./dispatch.ts";
 import { createHooks } from "./hooks.ts";
 import { OpsSampler } from "./info.ts";
@@ -19,6 +27,7 @@ import type { UringEngine } from "./uring/index.ts";
 const STORE_TICK_MS = 100;
 const MAXCLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 const CLIENT_CRON_MS = 1000;
+const EMPTY_CHUNK = new Uint8Array(0);
 
 export class Server {
   readonly parser: RespParser;
@@ -38,6 +47,15 @@ export class Server {
   shuttingDown = false;
   readonly ops = new OpsSampler();
   readonly writes = new PendingWrites(this);
+  readonly watches = new Watches();
+  readonly pubsub = new PubSub(this);
+  readonly pushes = new Pushes();
+  readonly blocking = new Blocking(this);
+  readonly signals = new ServerSignals(this);
+  readonly notify = new Notifier(this);
+  /** Sessions woken from a blocking command, to go on with their pipelined input. */
+  private resuming: Session[] = [];
+  private resumeScheduled = false;
   /** memcache framing, shared by every memcache connection (one request runs at a time). */
   readonly mcText: TextParser;
   readonly mcBinary: BinaryParser;
@@ -77,7 +95,7 @@ export class Server {
     const limits = { get maxDataBytes() { return o.cache.max_value_size; } };
     this.mcText = new TextParser(limits);
     this.mcBinary = new BinaryParser(limits);
-    this.table = new CommandTable(allCommands);
+    this.table = new CommandTable([...allCommands, ...transactionCommands, ...pubsubCommands, ...blockingCommands]);
     this.shared = {
       argv: this.parser,
       reply: this.reply,
@@ -85,6 +103,7 @@ export class Server {
       hooks: createHooks(this),
       scratch: { buf: new Uint8Array(64 * 1024) },
       clock,
+      host: this,
     };
   }
 
@@ -235,8 +254,48 @@ export class Server {
 
   forget(s: Session): void {
     s.closed = true;
+    this.dropClientState(s);
     if (this.sessions.delete(s.id)) counters[Counter.connectionsActive] = this.sessions.size;
     if (this.shuttingDown && this.sessions.size === 0) this.drained?.();
+  }
+
+  /** A closing or RESET client: its watches, subscriptions, block and transaction go. */
+  dropClientState(s: Session): void {
+    if (s.watching.length > 0) this.watches.unwatchAll(s);
+    if (s.subscribed) this.pubsub.dropAll(s);
+    if (s.blocked !== null) this.blocking.unblock(s);
+    s.multi = null;
+    s.multiDirty = false;
+    this.signals.update();
+  }
+
+  /**
+   * After each request on a connection (connection.ts settleReply), when pushes or ready
+   * keys are pending: close `s`'s reply range at `mark`, serve woken clients, move pushed
+   * output into the shared buffer. Returns the new start of `s`'s replies.
+   */
+  afterCommand(s: Session | null, mark: number): number {
+    const reply = this.reply;
+    if (s !== null) this.writes.add(s, mark, reply.pos);
+    if (this.blocking.readyCount > 0) this.blocking.serveReady();
+    if (this.pushes.count > 0) this.pushes.moveTo(reply, this.writes);
+    if (s !== null) reply.proto = s.proto;
+    return reply.pos;
+  }
+
+  /** A client woken from a blocking command goes on with its pipelined input on the next turn. */
+  resumeSoon(s: Session): void {
+    this.resuming.push(s);
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(() => {
+      this.resumeScheduled = false;
+      const list = this.resuming;
+      this.resuming = [];
+      this.clock.ms = Date.now();
+      for (const r of list) if (!r.closed && r.blocked === null) onData(this, r, EMPTY_CHUNK, 0, 0);
+      this.writes.flush();
+    });
   }
 
   /** Redis's clientsCron: idle timeouts. */

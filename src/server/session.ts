@@ -2,6 +2,10 @@ import type { ClientState, Ctx, ServerHooks } from "../commands/index.ts";
 import type { Argv, Reply } from "../protocol/resp/index.ts";
 import type { StoreApi } from "../store/index.ts";
 import type { Transport } from "./transport.ts";
+import type { QueuedCommand } from "./multi.ts";
+import type { Server } from "./server.ts";
+import type { WatchedKey } from "./watch.ts";
+import type { BlockedOn } from "./blocking.ts";
 
 /** Per-server objects every session shares; one thread runs every request to completion. */
 export interface Shared {
@@ -12,6 +16,7 @@ export interface Shared {
   scratch: { buf: Uint8Array };
   /** Wall clock read once per data callback (and before each store tick), not per command. */
   clock: { ms: number };
+  host: Server;
 }
 
 /** The wire protocol of a connection: RESP, or memcache text or binary (told by its first byte). */
@@ -50,7 +55,27 @@ export class Session implements Ctx, ClientState {
   lastCommand = -1;
   lastSubcommand = -1;
 
-  readonly argv: Argv;
+  // ---- transactions (multi.ts, watch.ts) ----
+  /** Commands queued since MULTI; null outside a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** A command was refused while queuing: EXEC answers EXECABORT. */
+  multiDirty = false;
+  /** Running EXEC's queue: blocking commands do not block. */
+  inExec = false;
+  readonly watching: WatchedKey[] = [];
+  watchDirty = false;
+
+  // ---- pub/sub (pubsub.ts) ----
+  /** Channels and patterns subscribed to (latin1 strings), in subscription order. */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+
+  // ---- blocking (blocking.ts) ----
+  /** What the client waits for while a blocking command holds it; null when not blocked. */
+  blocked: BlockedOn | null = null;
+
+  /** The command's arguments: the parser's, or a queued command's while EXEC runs it. */
+  argv: Argv;
   readonly reply: Reply;
   readonly store: StoreApi;
   readonly server: ServerHooks;
@@ -69,6 +94,15 @@ export class Session implements Ctx, ClientState {
     this.server = shared.hooks;
     this.createdMs = Date.now();
     this.lastInteractionMs = this.createdMs;
+  }
+
+  get host(): Server {
+    return this.shared.host;
+  }
+
+  /** Subscribed to any channel or pattern. */
+  get subscribed(): boolean {
+    return this.channels.size + this.patterns.size > 0;
   }
 
   nowMs(): number {

@@ -7,6 +7,12 @@ export const ping: CommandSpec = {
   handler(c) {
     if (c.argv.argc > 2) {
       c.reply.error("ERR wrong number of arguments for 'ping' command");
+    } else if (c.client.proto === 2 && c.client.subscribed === true) {
+      // A RESP2 subscriber gets ["pong", message] (Redis's pingCommand).
+      c.reply.arrayHeader(2);
+      c.reply.bulkString("pong");
+      if (c.argv.argc === 2) c.reply.bulk(c.argv.buf, c.argv.off[1], c.argv.len[1]);
+      else c.reply.bulkString("");
     } else if (c.argv.argc === 2) {
       c.reply.bulk(c.argv.buf, c.argv.off[1], c.argv.len[1]);
     } else {

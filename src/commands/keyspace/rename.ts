@@ -12,7 +12,7 @@ import {
   ERR_SAME_OBJECT,
   ERR_SYNTAX,
 } from "../errors.ts";
-import { KeyEvent, keyModified } from "./signal.ts";
+import { dbChanging, KeyEvent, keyModified } from "./signal.ts";
 
 function renameGeneric(c: Ctx, nx: boolean): void {
   const a = c.argv;
@@ -126,6 +126,8 @@ function swapdb(c: Ctx): void {
     c.reply.error(ERR_DB_INDEX);
     return;
   }
+  dbChanging(c, first);
+  if (second !== first) dbChanging(c, second);
   c.store.swapDb(first, second);
   c.reply.ok();
 }

@@ -1,8 +1,7 @@
 // The one place a handler reports that it changed a key. Redis does three things at this
-// point (signalModifiedKey for WATCH, notifyKeyspaceEvent, and counting dirty writes for
-// persistence); none is in scope yet, so this is a no-op the JIT inlines away. Every write
-// handler in string/ and keyspace/ calls it after a successful change, so the later hooks
-// land here and nowhere else.
+// point (signalModifiedKey for WATCH and blocked clients, notifyKeyspaceEvent, and counting
+// dirty writes for persistence). Every write handler calls it after a successful change, so
+// those hooks land here and nowhere else; the server implements them (KeySignals).
 
 import type { Ctx } from "../types.ts";
 
@@ -26,9 +25,17 @@ export const KeyEvent = {
 export type KeyEvent = (typeof KeyEvent)[keyof typeof KeyEvent];
 
 /**
- * A key of `db` was written, deleted or had its expiry changed. `key` is only valid during
- * the call (it is usually a slice of the receive buffer).
+ * A key of `db` was written, deleted or had its expiry changed (`event`: the name Redis's
+ * notifyKeyspaceEvent uses). `key` is only valid during the call (it is usually a slice of
+ * the receive buffer).
  */
-export function keyModified(_c: Ctx, _db: number, _key: Uint8Array, _keyOff: number, _keyLen: number, _event: KeyEvent | string): void {
-  // Intentionally empty until WATCH, keyspace notifications and propagation exist.
+export function keyModified(c: Ctx, db: number, key: Uint8Array, keyOff: number, keyLen: number, event: KeyEvent | string): void {
+  const signals = c.server.signals;
+  if (signals.active !== 0) signals.keyModified(c, db, key, keyOff, keyLen, event);
+}
+
+/** Every key of `db` (-1: every db) is about to go or move: FLUSHDB, FLUSHALL, SWAPDB. */
+export function dbChanging(c: Ctx, db: number): void {
+  const signals = c.server.signals;
+  if (signals.active !== 0) signals.dbChanging(c, db);
 }

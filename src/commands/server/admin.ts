@@ -1,5 +1,6 @@
 import type { CommandSpec, Ctx } from "../types.ts";
 import { argText, argUpper, replyHelp } from "../connection/index.ts";
+import { dbChanging } from "../keyspace/signal.ts";
 
 const base = { firstKey: 0, lastKey: 0, step: 0, group: "server" } as const;
 
@@ -39,6 +40,7 @@ export const flushdb: CommandSpec = {
   args: flushArgs,
   handler(c) {
     if (!flushMode(c)) return c.reply.error("ERR syntax error");
+    dbChanging(c, c.client.db);
     c.store.flushDb(c.client.db);
     c.reply.ok();
   },
@@ -50,6 +52,7 @@ export const flushall: CommandSpec = {
   args: flushArgs,
   handler(c) {
     if (!flushMode(c)) return c.reply.error("ERR syntax error");
+    dbChanging(c, -1);
     c.store.flushAll();
     c.reply.ok();
   },

@@ -66,7 +66,11 @@ export class Harness {
     });
     // Only what string and keyspace commands read; lfuEnabled is left out unless a test sets
     // it, so OBJECT FREQ/IDLETIME are tested both with and without the hook.
-    this.hooks = { maxValueSizeBytes: opts.maxValueSizeBytes ?? 1024 * 1024, ...opts.hooks } as unknown as ServerHooks;
+    this.hooks = {
+      maxValueSizeBytes: opts.maxValueSizeBytes ?? 1024 * 1024,
+      signals: { active: 0, keyModified() {}, dbChanging() {} },
+      ...opts.hooks,
+    } as unknown as ServerHooks;
     this.reply.proto = opts.proto ?? 2;
     this.client.proto = this.reply.proto;
     const self = this;

@@ -69,6 +69,7 @@ describe("schema", () => {
       proto_max_bulk_len: 512 * 1024 * 1024,
       client_query_buffer_limit: 1024 ** 3,
       client_output_buffer_limit: 256 * 1024 * 1024,
+      client_output_buffer_limit_pubsub: 32 * 1024 * 1024,
     });
   });
 
