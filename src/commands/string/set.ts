@@ -48,6 +48,7 @@ function setGeneric(c: Ctx, flags: number, valueIndex: number, expireIndex: numb
   if (status === SetStatus.Stored) {
     counters[Counter.cacheSets]++;
     keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.set);
+    if (expiryMs !== 0) keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.expire);
     // EXAT/PXAT at or before now: the key is already expired. Delete it at once, as Redis
     // 7.2's setGenericCommand does (checkAlreadyExpired: when <= now), rather than leave the
     // store an item whose expiry is not after the time it was written.
