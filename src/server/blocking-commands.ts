@@ -1,5 +1,196 @@
-// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP (filled in below).
+// The blocking commands (t_list.c and t_zset.c's blocking forms, blocked.c): try once like
+// the non-blocking command; when every key is empty, park the client (blocking.ts) until a
+// write serves it or the timeout passes. Inside MULTI/EXEC they do not block: an empty
+// result answers at once, as in Redis.
 
-import type { CommandSpec } from "../commands/index.ts";
+import type { CommandSpec, Ctx } from "../commands/index.ts";
+import {
+  End, endOrReply, moveKeyAndReply, mpopArgs, parseMpop, popKeyAndReply, PopShape,
+} from "../commands/list/index.ts";
+import { ItemType } from "../store/index.ts";
+import type { BlockArgs, BlockedOn } from "./blocking.ts";
+import type { Server } from "./server.ts";
+import type { Session } from "./session.ts";
 
-export const blockingCommands: CommandSpec[] = [];
+const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+const ERR_TIMEOUT = "ERR timeout is not a float or out of range";
+const ERR_TIMEOUT_NEGATIVE = "ERR timeout is negative";
+
+/** Reply ids (BlockArgs.kind). */
+const Kind = { Pop: 0, Mpop: 1, Move: 2 } as const;
+
+/** Redis's getTimeoutFromObjectOrReply: seconds as a float; ms, or NaN with the error replied. */
+export function timeoutMsOrReply(c: Ctx, i: number): number {
+  const a = c.argv;
+  const text = Buffer.from(a.buf.subarray(a.off[i], a.off[i] + a.len[i])).toString("latin1");
+  const secs = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(secs)) {
+    c.reply.error(ERR_TIMEOUT);
+    return Number.NaN;
+  }
+  if (secs < 0) {
+    c.reply.error(ERR_TIMEOUT_NEGATIVE);
+    return Number.NaN;
+  }
+  return Math.ceil(secs * 1000);
+}
+
+function copyKey(c: Ctx, i: number): Uint8Array {
+  const a = c.argv;
+  return a.buf.slice(a.off[i], a.off[i] + a.len[i]);
+}
+
+function args(left: boolean, toLeft: boolean, count: number, dst: Uint8Array | null, kind: number): BlockArgs {
+  return { left, toLeft, count, dst, kind };
+}
+
+/** The keys a blocked client waits on, or null (an empty result answered) inside EXEC. */
+function park(c: Ctx, first: number, last: number, timeoutMs: number, a: BlockArgs, nullArray: boolean): void {
+  const s = c as Session;
+  if (s.inExec || s.multi !== null) {
+    if (nullArray) c.reply.nullArray();
+    else c.reply.nullBulk();
+    return;
+  }
+  const keys: Uint8Array[] = [];
+  for (let i = first; i <= last; i++) keys.push(copyKey(c, i));
+  s.host.blocking.block(s, s.db, keys, timeoutMs, serveList, nullArray ? replyNullArray : replyNullBulk, a);
+}
+
+function replyNullArray(s: Session): void {
+  s.reply.nullArray();
+}
+
+function replyNullBulk(s: Session): void {
+  s.reply.nullBulk();
+}
+
+/** Serve a client blocked on list keys from key `keyIndex`. */
+function serveList(_server: Server, s: Session, b: BlockedOn, keyIndex: number): boolean {
+  const key = b.keys[keyIndex];
+  const a = b.args;
+  if (a.kind === Kind.Move) {
+    const dst = a.dst as Uint8Array;
+    return moveKeyAndReply(s, b.db, key, 0, key.length, dst, 0, dst.length, a.left, a.toLeft);
+  }
+  const shape = a.kind === Kind.Mpop ? PopShape.KeyElements : PopShape.KeyElement;
+  return popKeyAndReply(s, b.db, key, 0, key.length, a.left, a.count, shape);
+}
+
+/**
+ * The first of keys first..last holding a non-empty list: its index; -1 when none; -2 with
+ * WRONGTYPE replied when a key before it holds another type.
+ */
+function firstReadyList(c: Ctx, first: number, last: number): number {
+  const a = c.argv;
+  const st = c.store;
+  for (let i = first; i <= last; i++) {
+    if (!st.find(c.client.db, a.buf, a.off[i], a.len[i])) continue;
+    if (st.itemType !== ItemType.List) {
+      c.reply.error(WRONGTYPE);
+      return -2;
+    }
+    return i;
+  }
+  return -1;
+}
+
+function bpop(c: Ctx, left: boolean): void {
+  const a = c.argv;
+  const timeoutMs = timeoutMsOrReply(c, a.argc - 1);
+  if (Number.isNaN(timeoutMs)) return;
+  const i = firstReadyList(c, 1, a.argc - 2);
+  if (i === -2) return;
+  if (i >= 0) {
+    popKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], left, 1, PopShape.KeyElement);
+    return;
+  }
+  park(c, 1, a.argc - 2, timeoutMs, args(left, false, 1, null, Kind.Pop), true);
+}
+
+function bmove(c: Ctx, left: boolean, toLeft: boolean, timeoutArg: number): void {
+  const a = c.argv;
+  const timeoutMs = timeoutMsOrReply(c, timeoutArg);
+  if (Number.isNaN(timeoutMs)) return;
+  const i = firstReadyList(c, 1, 1);
+  if (i === -2) return;
+  if (i === 1) {
+    moveKeyAndReply(c, c.client.db, a.buf, a.off[1], a.len[1], a.buf, a.off[2], a.len[2], left, toLeft);
+    return;
+  }
+  park(c, 1, 1, timeoutMs, args(left, toLeft, 1, copyKey(c, 2), Kind.Move), false);
+}
+
+function blmove(c: Ctx): void {
+  const from = endOrReply(c, 3);
+  if (from === End.Invalid) return;
+  const to = endOrReply(c, 4);
+  if (to === End.Invalid) return;
+  bmove(c, from === End.Left, to === End.Left, 5);
+}
+
+function blmpop(c: Ctx): void {
+  const timeoutMs = timeoutMsOrReply(c, 1);
+  if (Number.isNaN(timeoutMs)) return;
+  if (!parseMpop(c, 2)) return;
+  const a = c.argv;
+  const { firstKey, numKeys, fromFront, count } = mpopArgs;
+  const last = firstKey + numKeys - 1;
+  const i = firstReadyList(c, firstKey, last);
+  if (i === -2) return;
+  if (i >= 0) {
+    popKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], fromFront, count, PopShape.KeyElements);
+    return;
+  }
+  park(c, firstKey, last, timeoutMs, args(fromFront, false, count, null, Kind.Mpop), true);
+}
+
+const listBase = { group: "list", step: 1 } as const;
+const flags: CommandSpec["flags"] = ["write", "blocking"];
+
+export const blockingCommands: CommandSpec[] = [
+  {
+    ...listBase, name: "blpop", arity: -3, flags, firstKey: 1, lastKey: -2, since: "2.0.0", acl: ["write", "list", "slow", "blocking"],
+    summary: "Remove and get the first element in a list, or block until one is available",
+    complexity: "O(N) where N is the number of provided keys.",
+    args: [{ name: "key", type: "key", multiple: true }, { name: "timeout", type: "double" }],
+    handler: (c) => bpop(c, true),
+  },
+  {
+    ...listBase, name: "brpop", arity: -3, flags, firstKey: 1, lastKey: -2, since: "2.0.0", acl: ["write", "list", "slow", "blocking"],
+    summary: "Remove and get the last element in a list, or block until one is available",
+    complexity: "O(N) where N is the number of provided keys.",
+    args: [{ name: "key", type: "key", multiple: true }, { name: "timeout", type: "double" }],
+    handler: (c) => bpop(c, false),
+  },
+  {
+    ...listBase, name: "brpoplpush", arity: 4, flags: ["write", "denyoom", "blocking"], firstKey: 1, lastKey: 2, since: "2.2.0",
+    acl: ["write", "list", "slow", "blocking"], summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
+    complexity: "O(1)",
+    args: [{ name: "source", type: "key" }, { name: "destination", type: "key" }, { name: "timeout", type: "double" }],
+    handler: (c) => bmove(c, false, true, 3),
+  },
+  {
+    ...listBase, name: "blmove", arity: 6, flags: ["write", "denyoom", "blocking"], firstKey: 1, lastKey: 2, since: "6.2.0",
+    acl: ["write", "list", "slow", "blocking"], summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
+    complexity: "O(1)",
+    args: [
+      { name: "source", type: "key" }, { name: "destination", type: "key" },
+      { name: "wherefrom", type: "oneof", arguments: [{ name: "left", type: "pure-token", token: "LEFT" }, { name: "right", type: "pure-token", token: "RIGHT" }] },
+      { name: "whereto", type: "oneof", arguments: [{ name: "left", type: "pure-token", token: "LEFT" }, { name: "right", type: "pure-token", token: "RIGHT" }] },
+      { name: "timeout", type: "double" },
+    ],
+    handler: blmove,
+  },
+  {
+    ...listBase, name: "blmpop", arity: -5, flags, firstKey: 0, lastKey: 0, step: 0, since: "7.0.0", acl: ["write", "list", "slow", "blocking"],
+    summary: "Pop elements from a list, or block until one is available",
+    complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+    args: [
+      { name: "timeout", type: "double" }, { name: "numkeys", type: "integer" }, { name: "key", type: "key", multiple: true },
+      { name: "where", type: "oneof", arguments: [{ name: "left", type: "pure-token", token: "LEFT" }, { name: "right", type: "pure-token", token: "RIGHT" }] },
+      { name: "count", type: "integer", token: "COUNT", optional: true },
+    ],
+    handler: blmpop,
+  },
+];

@@ -62,6 +62,15 @@ function commandName(server: Server, s: Session): string {
   return spec.name;
 }
 
+/** CLIENT LIST's flags: b blocked, x in MULTI, P subscriber, N none. */
+function clientFlags(s: Session): string {
+  let f = "";
+  if (s.blocked !== null) f += "b";
+  if (s.subscribed) f += "P";
+  if (s.multi !== null) f += "x";
+  return f === "" ? "N" : f;
+}
+
 /** One CLIENT LIST line with Redis 7's fields. */
 function clientLine(server: Server, s: Session): string {
   const now = Date.now();
@@ -73,12 +82,12 @@ function clientLine(server: Server, s: Session): string {
     ["name", s.name],
     ["age", Math.floor((now - s.createdMs) / 1000)],
     ["idle", Math.floor((now - s.lastInteractionMs) / 1000)],
-    ["flags", "N"],
+    ["flags", clientFlags(s)],
     ["db", s.db],
-    ["sub", 0],
-    ["psub", 0],
+    ["sub", s.channels.size],
+    ["psub", s.patterns.size],
     ["ssub", 0],
-    ["multi", -1],
+    ["multi", s.multi === null ? -1 : s.multi.length],
     ["qbuf", s.inLen],
     ["qbuf-free", s.inBuf ? s.inBuf.length - s.inLen : 0],
     ["argv-mem", 0],

@@ -100,7 +100,7 @@ function section(server: Server, name: string): [string, string | number][] {
       return [
         ["connected_clients", server.sessions.size],
         ["maxclients", o.server.maxclients],
-        ["blocked_clients", 0],
+        ["blocked_clients", server.blocking.clients],
         ["tracking_clients", 0],
       ];
     case "memory": {
@@ -148,6 +148,8 @@ function section(server: Server, name: string): [string, string | number][] {
         ["total_error_replies", counters[Counter.errorReplies]],
         ["client_query_buffer_limit_disconnections", 0],
         ["client_output_buffer_limit_disconnections", counters[Counter.clientsClosedOutputLimit]],
+        ["pubsub_channels", server.pubsub.channels.size],
+        ["pubsub_patterns", server.pubsub.patterns.size],
       ];
     case "replication":
       return [
