@@ -3,3 +3,4 @@ export { CommandBits, CommandTable } from "./table.ts";
 export { allCommands } from "./all.ts";
 export { REDIS_VERSION } from "./connection/index.ts";
 export { MEMCACHED_VERSION, McStat, mcStatNames, mcStats, runBinary, runText, type MemcacheHooks } from "./memcache/index.ts";
+export { End, endOrReply, moveKeyAndReply, mpopArgs, parseMpop, popKeyAndReply, PopShape } from "./list/index.ts";

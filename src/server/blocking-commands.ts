@@ -6,7 +6,7 @@
 import type { CommandSpec, Ctx } from "../commands/index.ts";
 import {
   End, endOrReply, moveKeyAndReply, mpopArgs, parseMpop, popKeyAndReply, PopShape,
-} from "../commands/list/index.ts";
+} from "../commands/index.ts";
 import { ItemType } from "../store/index.ts";
 import type { BlockArgs, BlockedOn } from "./blocking.ts";
 import type { Server } from "./server.ts";
