@@ -5,8 +5,10 @@
 import { CLK_TCK, cpuNs, cpuTicks, isAlive, track } from "./proc.ts";
 
 export interface BenchCase {
-  /** "set" or "get": one test per invocation so CPU is attributed per test. */
-  test: "set" | "get";
+  /** A redis-benchmark -t test ("set", "get", "lpush", ...): one per invocation so CPU is attributed per test. */
+  test: string;
+  /** Instead of -t: this command line (its CSV row is the only one). */
+  command?: string[];
   clients: number;
   pipeline: number;
   keyspace: number;
@@ -60,8 +62,7 @@ export function benchArgs(port: number, c: BenchCase): string[] {
     "127.0.0.1",
     "-p",
     String(port),
-    "-t",
-    c.test,
+    ...(c.command === undefined ? ["-t", c.test] : []),
     "-c",
     String(c.clients),
     "-P",
@@ -73,6 +74,7 @@ export function benchArgs(port: number, c: BenchCase): string[] {
     "-n",
     String(c.requests),
     "--csv",
+    ...(c.command ?? []),
   ];
 }
 
@@ -122,7 +124,7 @@ export async function runRedisBenchmark(opts: {
     if (line === CSV_HEADER) continue;
     if (line.startsWith('"')) {
       const cells = line.split(",").map((s) => s.replace(/^"|"$/g, ""));
-      if (cells[0]?.toUpperCase() === opts.case.test.toUpperCase()) row = cells;
+      if (opts.case.command !== undefined || cells[0]?.toUpperCase() === opts.case.test.toUpperCase()) row = cells;
       else messages.push(line);
     } else {
       messages.push(line);

@@ -6,6 +6,7 @@ import {
   EXPIRE, EXPIREAT, EXPIRETIME, PERSIST, PEXPIRE, PEXPIREAT, PEXPIRETIME, PTTL, TTL,
 } from "./expire.ts";
 import { KEYS, RANDOMKEY, SCAN } from "./keys.ts";
+import { MEMORY } from "./memory.ts";
 import { OBJECT } from "./object.ts";
 import { COPY, MOVE, RENAME, RENAMENX, SWAPDB } from "./rename.ts";
 
@@ -14,7 +15,7 @@ export const keyspaceCommands: CommandSpec[] = [
   EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT, TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST,
   KEYS, SCAN, RANDOMKEY,
   RENAME, RENAMENX, COPY, MOVE, SWAPDB,
-  OBJECT,
+  OBJECT, MEMORY,
 ];
 
 export {

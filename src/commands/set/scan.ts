@@ -1,0 +1,134 @@
+// SSCAN: t_set.c sscanCommand and db.c scanGenericCommand for a set.
+
+import type { CommandSpec, Ctx } from "../types.ts";
+import { ItemType, type SetObject } from "../../store/index.ts";
+import { readObject } from "../object.ts";
+import { argIs, argLongLongOrReply, Tok } from "../args.ts";
+import { ERR_INVALID_CURSOR, ERR_SYNTAX } from "../errors.ts";
+import { globMatch, text, writeDecimal, writeLatin1 } from "../../stdx/index.ts";
+
+/** SCAN's default COUNT. */
+const SCAN_COUNT_DEFAULT = 10;
+const ULONG_MAX = 18446744073709551615n;
+
+/** Members visited by the current call (reused; emptied after each). */
+const visited: string[] = [];
+const cursorDigits = new Uint8Array(24);
+const EMPTY_SCAN_CURSOR = new Uint8Array([48]);
+
+/**
+ * parseScanCursorOrReply: strtoul rules (optional sign, decimal digits, "" is 0, "-1" wraps
+ * to 2^64-1, nothing else allowed). NaN after replying "ERR invalid cursor". Cursors this
+ * structure hands out are small; a bigger one only needs to compare as big.
+ */
+function cursorOrReply(c: Ctx, i: number): number {
+  const a = c.argv;
+  const buf = a.buf;
+  let p = a.off[i];
+  const end = p + a.len[i];
+  if (p === end) return 0;
+  let negative = false;
+  if (buf[p] === 43 || buf[p] === 45) {
+    negative = buf[p] === 45;
+    p++;
+  }
+  if (p === end) {
+    c.reply.error(ERR_INVALID_CURSOR);
+    return Number.NaN;
+  }
+  const digitsStart = p;
+  let value = 0;
+  for (; p < end; p++) {
+    const d = buf[p] - 48;
+    if (d < 0 || d > 9) {
+      c.reply.error(ERR_INVALID_CURSOR);
+      return Number.NaN;
+    }
+    value = value * 10 + d;
+  }
+  if (value <= Number.MAX_SAFE_INTEGER && (!negative || value === 0)) return value;
+  // Past 2^53 (never a cursor this structure hands out) or wrapped: exact, cold path.
+  let big = BigInt(text(buf, digitsStart, end - digitsStart));
+  if (big > ULONG_MAX) {
+    c.reply.error(ERR_INVALID_CURSOR);
+    return Number.NaN;
+  }
+  if (negative) big = (ULONG_MAX + 1n - big) & ULONG_MAX;
+  return Number(big);
+}
+
+function sscan(c: Ctx): void {
+  const cursor = cursorOrReply(c, 2);
+  if (Number.isNaN(cursor)) return;
+  const set = readObject<SetObject>(c, 1, ItemType.Set);
+  if (set === undefined) return;
+  const r = c.reply;
+  if (set === null) {
+    r.arrayHeader(2);
+    r.bulk(EMPTY_SCAN_CURSOR, 0, 1);
+    r.arrayHeader(0);
+    return;
+  }
+  const a = c.argv;
+  let count = SCAN_COUNT_DEFAULT;
+  let matchArg = -1;
+  for (let i = 3; i < a.argc; i += 2) {
+    const hasValue = i + 1 < a.argc;
+    if (hasValue && argIs(c, i, Tok.count)) {
+      count = argLongLongOrReply(c, i + 1);
+      if (Number.isNaN(count)) return;
+      if (count < 1) {
+        c.reply.error(ERR_SYNTAX);
+        return;
+      }
+    } else if (hasValue && argIs(c, i, Tok.match)) {
+      matchArg = i + 1;
+    } else {
+      c.reply.error(ERR_SYNTAX);
+      return;
+    }
+  }
+  // "*" matches everything: skip the filter, as Redis does.
+  if (matchArg >= 0 && a.len[matchArg] === 1 && a.buf[a.off[matchArg]] === 42) matchArg = -1;
+  const next = set.scan(cursor, count, visited);
+  if (matchArg >= 0) keepMatching(c, matchArg);
+  r.arrayHeader(2);
+  r.bulk(cursorDigits, 0, writeDecimal(cursorDigits, 0, next));
+  r.arrayHeader(visited.length);
+  for (let i = 0; i < visited.length; i++) r.bulkLatin1(visited[i]);
+  visited.length = 0;
+}
+
+/** Drop the visited members that do not match the glob pattern in argument `patArg`. */
+function keepMatching(c: Ctx, patArg: number): void {
+  const a = c.argv;
+  let kept = 0;
+  for (let i = 0; i < visited.length; i++) {
+    const m = visited[i];
+    const bytes = c.scratch(m.length);
+    writeLatin1(bytes, 0, m);
+    if (globMatch(a.buf, a.off[patArg], a.len[patArg], bytes, 0, m.length)) visited[kept++] = m;
+  }
+  visited.length = kept;
+}
+
+export const SSCAN: CommandSpec = {
+  name: "sscan",
+  arity: -3,
+  flags: ["readonly"],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  acl: ["read", "set", "slow"],
+  group: "set",
+  summary: "Incrementally iterate Set elements",
+  since: "2.8.0",
+  complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+  args: [
+    { name: "key", type: "key" },
+    { name: "cursor", type: "integer" },
+    { name: "pattern", type: "pattern", token: "MATCH", optional: true },
+    { name: "count", type: "integer", token: "COUNT", optional: true },
+  ],
+  handler: sscan,
+};
