@@ -18,7 +18,7 @@ describe("command specs", () => {
     expect(names).toEqual(
       [
         "append", "copy", "decr", "decrby", "del", "exists", "expire", "expireat", "expiretime", "get", "getdel", "getex",
-        "getrange", "getset", "incr", "incrby", "incrbyfloat", "keys", "lcs", "mget", "move", "mset", "msetnx", "object",
+        "getrange", "getset", "incr", "incrby", "incrbyfloat", "keys", "lcs", "memory", "mget", "move", "mset", "msetnx", "object",
         "persist", "pexpire", "pexpireat", "pexpiretime", "psetex", "pttl", "randomkey", "rename", "renamenx", "scan",
         "set", "setex", "setnx", "setrange", "strlen", "substr", "swapdb", "touch", "ttl", "type", "unlink",
       ].sort(),
@@ -26,9 +26,9 @@ describe("command specs", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  test("handlers everywhere except the OBJECT container", () => {
+  test("handlers everywhere except the OBJECT and MEMORY containers", () => {
     for (const s of flatten(all)) {
-      if (s.name === "object") expect(s.handler).toBeUndefined();
+      if (s.name === "object" || s.name === "memory") expect(s.handler).toBeUndefined();
       else expect(typeof s.handler).toBe("function");
     }
     expect(all.find((s) => s.name === "object")!.subcommands!.map((s) => s.name).sort()).toEqual([
@@ -57,7 +57,7 @@ describe("command specs", () => {
 
   test("groups and docs", () => {
     for (const s of stringCommands) expect(s.group).toBe("string");
-    for (const s of flatten(keyspaceCommands)) expect(s.group).toBe(s.name === "swapdb" ? "server" : "generic");
+    for (const s of flatten(keyspaceCommands)) expect(s.group).toBe(s.name === "swapdb" || s.name.startsWith("memory") ? "server" : "generic");
     for (const s of flatten(all)) {
       expect(s.summary.length).toBeGreaterThan(0);
       expect(s.since).toMatch(/^\d+\.\d+\.\d+$/);

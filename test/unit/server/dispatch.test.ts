@@ -20,7 +20,7 @@ function run(input: string): { reply: string; reported: string[] } {
   const bytes = new TextEncoder().encode(input);
   const reported: string[] = [];
   setHandlerErrorReporter((command) => reported.push(command));
-  const session = { argv: parser, reply, lastCommand: -1, lastSubcommand: -1 } as unknown as Session;
+  const session = { argv: parser, reply, lastCommand: -1, lastSubcommand: -1, multi: null, subscribed: false } as unknown as Session;
   const table = new CommandTable([boom, ok]);
   let pos = 0;
   while (pos < bytes.length) {
