@@ -5,13 +5,13 @@
 import type { CommandSpec, Ctx } from "../types.ts";
 import type { HashVisitor } from "../../store/index.ts";
 import { argIs, argLongLongOrReply, Tok } from "../args.ts";
-import { ERR_INVALID_CURSOR, ERR_SYNTAX } from "../errors.ts";
+import { ERR_SYNTAX } from "../errors.ts";
 import { globMatch, writeDecimal, writeLatin1 } from "../../stdx/index.ts";
 import { readHash } from "./common.ts";
+import { cursorOrReply } from "../keyspace/keys.ts";
 
 /** SCAN's default COUNT. */
 const SCAN_COUNT_DEFAULT = 10;
-const ULONG_MAX = 18446744073709551615n;
 
 // The matches of one call: fields and values, reset after the reply is written.
 const foundFields: string[] = [];
@@ -32,54 +32,6 @@ const collect: HashVisitor = (field, value) => {
   foundFields.push(field);
   foundValues.push(value);
 };
-
-/**
- * parseScanCursorOrReply: strtoul rules (optional sign, decimal digits, "" is 0, "-1" wraps
- * to 2^64-1, no leading space, nothing after). NaN after replying "ERR invalid cursor".
- */
-function cursorOrReply(c: Ctx, i: number): number {
-  const a = c.argv;
-  const buf = a.buf;
-  let p = a.off[i];
-  const end = p + a.len[i];
-  if (p === end) return 0;
-  let negative = false;
-  if (buf[p] === 43 || buf[p] === 45) {
-    negative = buf[p] === 45;
-    p++;
-  }
-  if (p === end) {
-    c.reply.error(ERR_INVALID_CURSOR);
-    return Number.NaN;
-  }
-  let v = 0;
-  let big: bigint | null = null;
-  for (; p < end; p++) {
-    const d = buf[p] - 48;
-    if (d < 0 || d > 9) {
-      c.reply.error(ERR_INVALID_CURSOR);
-      return Number.NaN;
-    }
-    if (big === null) {
-      const nv = v * 10 + d;
-      if (nv > Number.MAX_SAFE_INTEGER) big = BigInt(v) * 10n + BigInt(d);
-      else v = nv;
-    } else {
-      big = big * 10n + BigInt(d);
-      if (big > ULONG_MAX) {
-        c.reply.error(ERR_INVALID_CURSOR);
-        return Number.NaN;
-      }
-    }
-  }
-  if (big === null) {
-    if (!negative || v === 0) return v;
-    big = BigInt(v);
-  }
-  if (negative) big = (ULONG_MAX + 1n - big) & ULONG_MAX;
-  // Cursors HashObject.scan hands out are slot numbers; anything bigger is a client's guess.
-  return Number(big);
-}
 
 const cursorDigits = new Uint8Array(24);
 const EMPTY_SCAN_CURSOR = new Uint8Array([48]);

@@ -126,7 +126,7 @@ const ULONG_MAX = 18446744073709551615n;
  * parseScanCursorOrReply: strtoul rules (optional sign, decimal digits, "" is 0, "-1" wraps
  * to 2^64-1, no leading space, nothing after). NaN after replying "ERR invalid cursor".
  */
-function cursorOrReply(c: Ctx, i: number): number {
+export function cursorOrReply(c: Ctx, i: number): number {
   const a = c.argv;
   const buf = a.buf;
   let p = a.off[i];

@@ -4,58 +4,17 @@ import type { CommandSpec, Ctx } from "../types.ts";
 import { ItemType, type SetObject } from "../../store/index.ts";
 import { readObject } from "../object.ts";
 import { argIs, argLongLongOrReply, Tok } from "../args.ts";
-import { ERR_INVALID_CURSOR, ERR_SYNTAX } from "../errors.ts";
+import { ERR_SYNTAX } from "../errors.ts";
 import { globMatch, text, writeDecimal, writeLatin1 } from "../../stdx/index.ts";
+import { cursorOrReply } from "../keyspace/keys.ts";
 
 /** SCAN's default COUNT. */
 const SCAN_COUNT_DEFAULT = 10;
-const ULONG_MAX = 18446744073709551615n;
 
 /** Members visited by the current call (reused; emptied after each). */
 const visited: string[] = [];
 const cursorDigits = new Uint8Array(24);
 const EMPTY_SCAN_CURSOR = new Uint8Array([48]);
-
-/**
- * parseScanCursorOrReply: strtoul rules (optional sign, decimal digits, "" is 0, "-1" wraps
- * to 2^64-1, nothing else allowed). NaN after replying "ERR invalid cursor". Cursors this
- * structure hands out are small; a bigger one only needs to compare as big.
- */
-function cursorOrReply(c: Ctx, i: number): number {
-  const a = c.argv;
-  const buf = a.buf;
-  let p = a.off[i];
-  const end = p + a.len[i];
-  if (p === end) return 0;
-  let negative = false;
-  if (buf[p] === 43 || buf[p] === 45) {
-    negative = buf[p] === 45;
-    p++;
-  }
-  if (p === end) {
-    c.reply.error(ERR_INVALID_CURSOR);
-    return Number.NaN;
-  }
-  const digitsStart = p;
-  let value = 0;
-  for (; p < end; p++) {
-    const d = buf[p] - 48;
-    if (d < 0 || d > 9) {
-      c.reply.error(ERR_INVALID_CURSOR);
-      return Number.NaN;
-    }
-    value = value * 10 + d;
-  }
-  if (value <= Number.MAX_SAFE_INTEGER && (!negative || value === 0)) return value;
-  // Past 2^53 (never a cursor this structure hands out) or wrapped: exact, cold path.
-  let big = BigInt(text(buf, digitsStart, end - digitsStart));
-  if (big > ULONG_MAX) {
-    c.reply.error(ERR_INVALID_CURSOR);
-    return Number.NaN;
-  }
-  if (negative) big = (ULONG_MAX + 1n - big) & ULONG_MAX;
-  return Number(big);
-}
 
 function sscan(c: Ctx): void {
   const cursor = cursorOrReply(c, 2);
