@@ -4,7 +4,7 @@
 // normalised; on a mismatch the first differing reply is reported with its command.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { exchangeResp, type RedisServer, startRedis } from "../helpers/redis.ts";
+import { exchangeResp, prng, type RedisServer, startRedis } from "../helpers/redis.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -109,17 +109,6 @@ async function expectSame(cmds: Cmd[], hello3 = false): Promise<void> {
     }
   }
   expect(ours).toBe(theirs);
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A string of the given bytes (latin1: one char per byte). */

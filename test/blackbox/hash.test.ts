@@ -5,7 +5,7 @@
 // parsed and compared sorted, or checked for their properties.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { exchangeResp, type RedisServer, startRedis } from "../helpers/redis.ts";
+import { exchangeResp, prng, type RedisServer, startRedis } from "../helpers/redis.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -119,18 +119,6 @@ function sortedPairs(flat: string[]): string[] {
   const pairs: string[] = [];
   for (let i = 0; i < flat.length; i += 2) pairs.push(JSON.stringify([flat[i], flat[i + 1]]));
   return pairs.sort();
-}
-
-/** mulberry32: a small seeded PRNG, so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const long64 = "x".repeat(64);

@@ -2,7 +2,7 @@
 // sent pipelined to both servers and the raw replies must be identical. Lists are ordered,
 // so even the randomized script is compared exactly.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { exchangeResp, type RedisServer, startRedis } from "../helpers/redis.ts";
+import { exchangeResp, prng, type RedisServer, splitReplies, startRedis } from "../helpers/redis.ts";
 import { parseReply, RawClient, type RespValue } from "../helpers/raw.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
@@ -24,22 +24,6 @@ let scriptCounter = 0;
 function fresh(script: Script): Script {
   const prefix = `list${++scriptCounter}:`;
   return script.map((cmd) => cmd.map((arg) => arg.replace(/\{(\w+)\}/g, (_m, name: string) => prefix + name)));
-}
-
-/** Split a reply stream into one raw reply per command. */
-function splitReplies(raw: string): string[] {
-  const out: string[] = [];
-  let pos = 0;
-  while (pos < raw.length) {
-    const r = parseReply(raw, pos);
-    if (!r) {
-      out.push(raw.slice(pos));
-      break;
-    }
-    out.push(raw.slice(pos, r.end));
-    pos = r.end;
-  }
-  return out;
 }
 
 /** Run the script on both servers; on a difference, name the first command whose reply differs. */
@@ -398,18 +382,6 @@ describe("introspection", () => {
     }
   });
 });
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomScript(seed: number, length: number): Script {
   const rnd = prng(seed);

@@ -2,7 +2,7 @@
 // RESP2 and RESP3. Where Redis's order is its hash order (hashtable-encoded sets) or random
 // (SPOP, SRANDMEMBER), replies are compared sorted or checked for their properties.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { exchangeResp, type RedisServer, startRedis } from "../helpers/redis.ts";
+import { exchangeResp, prng, type RedisServer, splitReplies, startRedis } from "../helpers/redis.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
@@ -19,45 +19,6 @@ afterAll(async () => {
 type Cmd = string[];
 
 // ---- raw RESP replies ----------------------------------------------------------------------
-
-/** Where the reply starting at `pos` ends. */
-function replyEnd(s: string, pos: number): number {
-  const lineEnd = s.indexOf("\r\n", pos);
-  if (lineEnd < 0) throw new Error(`truncated reply at ${pos}: ${JSON.stringify(s.slice(pos, pos + 80))}`);
-  const type = s[pos];
-  const n = Number(s.slice(pos + 1, lineEnd));
-  switch (type) {
-    case "$":
-    case "=":
-    case "!":
-      return n < 0 ? lineEnd + 2 : lineEnd + 2 + n + 2;
-    case "*":
-    case "~":
-    case ">": {
-      let p = lineEnd + 2;
-      for (let i = 0; i < n; i++) p = replyEnd(s, p);
-      return p;
-    }
-    case "%": {
-      let p = lineEnd + 2;
-      for (let i = 0; i < 2 * n; i++) p = replyEnd(s, p);
-      return p;
-    }
-    default:
-      return lineEnd + 2;
-  }
-}
-
-/** The top-level replies of a raw reply stream. */
-function splitReplies(raw: string): string[] {
-  const out: string[] = [];
-  for (let p = 0; p < raw.length; ) {
-    const e = replyEnd(raw, p);
-    out.push(raw.slice(p, e));
-    p = e;
-  }
-  return out;
-}
 
 /** The elements of an aggregate reply, raw, and its header. */
 function elements(reply: string): { header: string; items: string[] } {
@@ -369,17 +330,6 @@ describe("random members", () => {
 });
 
 // ---- randomized differential run ---------------------------------------------------------
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MEMBERS = [
   ...ints(-3, 12), "9223372036854775807", "-9223372036854775808", "007", "-0", "a", "b", "c", "", "\u0000", "\u00ff\u0000", "x y",

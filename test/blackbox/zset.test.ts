@@ -3,7 +3,7 @@
 // so almost everything compares exactly; where Redis's answer is random (ZRANDMEMBER) or in
 // hash order (ZSCAN of a skiplist-encoded set), replies are checked for their properties.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { exchangeResp, type RedisServer, startRedis } from "../helpers/redis.ts";
+import { exchangeResp, prng, type RedisServer, splitReplies, startRedis } from "../helpers/redis.ts";
 import { parseReply, RawClient, type RespValue } from "../helpers/raw.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
@@ -21,44 +21,6 @@ afterAll(async () => {
 type Cmd = string[];
 
 // ---- raw RESP replies ----------------------------------------------------------------------
-
-/** Where the reply starting at `pos` ends. */
-function replyEnd(s: string, pos: number): number {
-  const lineEnd = s.indexOf("\r\n", pos);
-  if (lineEnd < 0) throw new Error(`truncated reply at ${pos}: ${JSON.stringify(s.slice(pos, pos + 80))}`);
-  const n = Number(s.slice(pos + 1, lineEnd));
-  switch (s[pos]) {
-    case "$":
-    case "=":
-    case "!":
-      return n < 0 ? lineEnd + 2 : lineEnd + 2 + n + 2;
-    case "*":
-    case "~":
-    case ">": {
-      let p = lineEnd + 2;
-      for (let i = 0; i < n; i++) p = replyEnd(s, p);
-      return p;
-    }
-    case "%": {
-      let p = lineEnd + 2;
-      for (let i = 0; i < 2 * n; i++) p = replyEnd(s, p);
-      return p;
-    }
-    default:
-      return lineEnd + 2;
-  }
-}
-
-/** The top-level replies of a raw reply stream. */
-function splitReplies(raw: string): string[] {
-  const out: string[] = [];
-  for (let p = 0; p < raw.length; ) {
-    const e = replyEnd(raw, p);
-    out.push(raw.slice(p, e));
-    p = e;
-  }
-  return out;
-}
 
 /** The raw elements of an aggregate reply. */
 function items(reply: string): string[] {
@@ -574,18 +536,6 @@ describe("introspection", () => {
 });
 
 // ---- randomized differential ------------------------------------------------------------------
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Commands with fully determined replies only (no ZRANDMEMBER below the size, no ZSCAN of a

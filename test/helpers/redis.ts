@@ -99,3 +99,53 @@ async function readUntil(c: RawClient, done: (s: string) => boolean, timeoutMs: 
   }
   return got;
 }
+
+/** Where the reply starting at `pos` ends. */
+export function replyEnd(s: string, pos: number): number {
+  const lineEnd = s.indexOf("\r\n", pos);
+  if (lineEnd < 0) throw new Error(`truncated reply at ${pos}: ${JSON.stringify(s.slice(pos, pos + 80))}`);
+  const n = Number(s.slice(pos + 1, lineEnd));
+  switch (s[pos]) {
+    case "$":
+    case "=":
+    case "!":
+      return n < 0 ? lineEnd + 2 : lineEnd + 2 + n + 2;
+    case "*":
+    case "~":
+    case ">": {
+      let p = lineEnd + 2;
+      for (let i = 0; i < n; i++) p = replyEnd(s, p);
+      return p;
+    }
+    case "%": {
+      let p = lineEnd + 2;
+      for (let i = 0; i < 2 * n; i++) p = replyEnd(s, p);
+      return p;
+    }
+    default:
+      return lineEnd + 2;
+  }
+}
+
+/** The top-level replies of a raw reply stream. */
+export function splitReplies(raw: string): string[] {
+  const out: string[] = [];
+  for (let p = 0; p < raw.length; ) {
+    const e = replyEnd(raw, p);
+    out.push(raw.slice(p, e));
+    p = e;
+  }
+  return out;
+}
+
+/** A seeded PRNG (mulberry32) for the randomized differential scripts: floats in [0, 1). */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
