@@ -5,7 +5,6 @@ import type { Ctx } from "../types.ts";
 import { HashObject, ItemType } from "../../store/index.ts";
 import { latin1 } from "../../stdx/index.ts";
 import { Counter, counters } from "../../metrics/index.ts";
-import { OOM } from "../errors.ts";
 import { commitObject, openObject, readObject } from "../object.ts";
 
 /** Argument i as a latin1 string: how fields and values are held. */
@@ -32,16 +31,6 @@ export function openHash(c: Ctx): number {
 /** The hash openHash found (handle >= 0, right after it), or a new empty one (handle -1). */
 export function openedHash(c: Ctx, handle: number): HashObject {
   return handle >= 0 ? (c.store.obj as HashObject) : new HashObject();
-}
-
-/**
- * Redis refuses denyoom commands before they run while memory is over the limit and no room
- * can be made; true (with -OOM replied) in that case.
- */
-export function deniedForMemory(c: Ctx): boolean {
-  if (!c.store.overLimit()) return false;
-  c.reply.error(OOM);
-  return true;
 }
 
 /**

@@ -7,7 +7,7 @@ import { argInt, argInt64, INT64_MAX, INT64_MIN } from "../args.ts";
 import { ERR_NAN_OR_INFINITY, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW } from "../errors.ts";
 import { writeLatin1 } from "../../stdx/index.ts";
 import { addLongDouble, formatLongDoubleHuman, type LongDouble, parseLongDouble } from "../string/longdouble.ts";
-import { commitHash, deniedForMemory, elementArg, openedHash, openHash } from "./common.ts";
+import { commitHash, elementArg, openedHash, openHash } from "./common.ts";
 import { ERR_HASH_VALUE_NOT_FLOAT, ERR_HASH_VALUE_NOT_INTEGER, ERR_VALUE_NAN_OR_INFINITY } from "./errors.ts";
 
 /** Redis's string2ll over a latin1 string: exact int64 (Number within 2^53), null when not one. */
@@ -34,7 +34,6 @@ function stringToInt64(s: string): number | bigint | null {
 }
 
 function hincrby(c: Ctx): void {
-  if (deniedForMemory(c)) return;
   let incr: number | bigint = argInt(c, 3);
   if (Number.isNaN(incr)) {
     const big = argInt64(c, 3);
@@ -73,7 +72,6 @@ function hincrby(c: Ctx): void {
 const ZERO: LongDouble = { negative: false, mant: 0n, exp: 0, infinite: false };
 
 function hincrbyfloat(c: Ctx): void {
-  if (deniedForMemory(c)) return;
   const a = c.argv;
   const incr = parseLongDouble(a.buf, a.off[3], a.len[3]);
   if (incr === null) {

@@ -2,11 +2,10 @@
 
 import type { CommandSpec, Ctx } from "../types.ts";
 import { errWrongArity } from "../errors.ts";
-import { commitHash, deniedForMemory, elementArg, openedHash, openHash } from "./common.ts";
+import { commitHash, elementArg, openedHash, openHash } from "./common.ts";
 
 /** HSET replies the number of new fields, HMSET +OK. */
 function hsetGeneric(c: Ctx, name: string, replyCreated: boolean): void {
-  if (deniedForMemory(c)) return;
   const a = c.argv;
   if ((a.argc & 1) === 1) {
     c.reply.error(errWrongArity(name));
@@ -33,7 +32,6 @@ function hmset(c: Ctx): void {
 }
 
 function hsetnx(c: Ctx): void {
-  if (deniedForMemory(c)) return;
   const handle = openHash(c);
   if (handle === -2) return;
   const h = openedHash(c, handle);

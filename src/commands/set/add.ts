@@ -4,10 +4,9 @@ import type { CommandSpec, Ctx } from "../types.ts";
 import { ItemType, SetObject } from "../../store/index.ts";
 import { commitObject, openObject } from "../object.ts";
 import { latin1 } from "../../stdx/index.ts";
-import { deniedOom, SetEvent } from "./common.ts";
+import { SetEvent } from "./common.ts";
 
 function sadd(c: Ctx): void {
-  if (deniedOom(c)) return;
   const handle = openObject(c, 1, ItemType.Set);
   if (handle === -2) return;
   const set = handle < 0 ? new SetObject() : (c.store.obj as SetObject);

@@ -4,7 +4,6 @@
 import type { Ctx } from "../types.ts";
 import { ItemType, type SetObject } from "../../store/index.ts";
 import { readObject, storeObject } from "../object.ts";
-import { OOM } from "../errors.ts";
 import { utf8 } from "../../stdx/index.ts";
 
 /** Keyspace event names, as t_set.c's notifyKeyspaceEvent calls send them. */
@@ -20,16 +19,6 @@ export const SetEvent = {
 } as const;
 
 export const LIMIT_TOKEN = utf8("limit");
-
-/**
- * The denyoom check Redis makes before running a command that may grow memory: -OOM when
- * the store is over heap_size and no room can be made. True when it replied.
- */
-export function deniedOom(c: Ctx): boolean {
-  if (!c.store.overLimit()) return false;
-  c.reply.error(OOM);
-  return true;
-}
 
 /**
  * Look up the sets under arguments first..last (inclusive) into `out` (null for a missing

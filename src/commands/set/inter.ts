@@ -4,7 +4,7 @@ import type { CommandFlag, CommandSpec, Ctx } from "../types.ts";
 import { SetObject } from "../../store/index.ts";
 import { argIs, argLongLong } from "../args.ts";
 import { ERR_SYNTAX } from "../errors.ts";
-import { deniedOom, LIMIT_TOKEN, lookupSets, SetEvent, storeResult } from "./common.ts";
+import { LIMIT_TOKEN, lookupSets, SetEvent, storeResult } from "./common.ts";
 import { ERR_LIMIT_NEGATIVE, ERR_NUMKEYS, ERR_NUMKEYS_TOO_MANY } from "./errors.ts";
 
 /** The sets of the current call and what it found (reused; emptied after each). */
@@ -79,7 +79,6 @@ function sintercard(c: Ctx): void {
 }
 
 function sinterstore(c: Ctx): void {
-  if (deniedOom(c)) return;
   const missing = lookupSets(c, 2, c.argv.argc - 1, sets);
   if (missing < 0) return;
   const result = new SetObject();

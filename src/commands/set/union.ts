@@ -6,7 +6,7 @@
 
 import type { CommandSpec, Ctx } from "../types.ts";
 import { SetObject } from "../../store/index.ts";
-import { deniedOom, lookupSets, replyMembers, SetEvent, storeResult } from "./common.ts";
+import { lookupSets, replyMembers, SetEvent, storeResult } from "./common.ts";
 
 /** The sets of the current call (reused; emptied after each). */
 const sets: (SetObject | null)[] = [];
@@ -81,13 +81,11 @@ function sdiff(c: Ctx): void {
 }
 
 function sunionstore(c: Ctx): void {
-  if (deniedOom(c)) return;
   const result = combine(c, 2, false);
   if (result !== null) storeResult(c, 1, result, SetEvent.sunionstore);
 }
 
 function sdiffstore(c: Ctx): void {
-  if (deniedOom(c)) return;
   const result = combine(c, 2, true);
   if (result !== null) storeResult(c, 1, result, SetEvent.sdiffstore);
 }
