@@ -4,3 +4,4 @@ export { allCommands } from "./all.ts";
 export { REDIS_VERSION } from "./connection/index.ts";
 export { MEMCACHED_VERSION, McStat, mcStatNames, mcStats, runBinary, runText, type MemcacheHooks } from "./memcache/index.ts";
 export { End, endOrReply, moveKeyAndReply, mpopArgs, parseMpop, popKeyAndReply, PopShape } from "./list/index.ts";
+export { parseZmpop, zmpopArgs, zpopKeyAndReply, ZPopShape } from "./zset/index.ts";

@@ -28,6 +28,11 @@ export interface CommandSpec {
   firstKey: number;
   lastKey: number;
   step: number;
+  /**
+   * Where a numkeys argument sits when the keys follow it (Redis's keynum key spec): COMMAND
+   * INFO then adds the "movablekeys" flag, and COMMAND GETKEYS counts those keys too.
+   */
+  numKeysArg?: number;
   /** ACL categories without the '@', e.g. ["string", "write", "slow"]. */
   acl: string[];
   /** Redis's group: "string", "generic", "connection", "server", ... */

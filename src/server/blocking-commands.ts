@@ -5,7 +5,8 @@
 
 import type { CommandSpec, Ctx } from "../commands/index.ts";
 import {
-  End, endOrReply, moveKeyAndReply, mpopArgs, parseMpop, popKeyAndReply, PopShape,
+  End, endOrReply, moveKeyAndReply, mpopArgs, parseMpop, parseZmpop, popKeyAndReply, PopShape, zmpopArgs,
+  zpopKeyAndReply, ZPopShape,
 } from "../commands/index.ts";
 import { ItemType } from "../store/index.ts";
 import type { BlockArgs, BlockedOn } from "./blocking.ts";
@@ -17,7 +18,7 @@ const ERR_TIMEOUT = "ERR timeout is not a float or out of range";
 const ERR_TIMEOUT_NEGATIVE = "ERR timeout is negative";
 
 /** Reply ids (BlockArgs.kind). */
-const Kind = { Pop: 0, Mpop: 1, Move: 2 } as const;
+const Kind = { Pop: 0, Mpop: 1, Move: 2, ZPop: 3, ZMpop: 4 } as const;
 
 /** Redis's getTimeoutFromObjectOrReply: seconds as a float; ms, or NaN with the error replied. */
 export function timeoutMsOrReply(c: Ctx, i: number): number {
@@ -54,7 +55,7 @@ function park(c: Ctx, first: number, last: number, timeoutMs: number, a: BlockAr
   }
   const keys: Uint8Array[] = [];
   for (let i = first; i <= last; i++) keys.push(copyKey(c, i));
-  s.host.blocking.block(s, s.db, keys, timeoutMs, serveList, nullArray ? replyNullArray : replyNullBulk, a);
+  s.host.blocking.block(s, s.db, keys, timeoutMs, serve, nullArray ? replyNullArray : replyNullBulk, a);
 }
 
 function replyNullArray(s: Session): void {
@@ -65,10 +66,14 @@ function replyNullBulk(s: Session): void {
   s.reply.nullBulk();
 }
 
-/** Serve a client blocked on list keys from key `keyIndex`. */
-function serveList(_server: Server, s: Session, b: BlockedOn, keyIndex: number): boolean {
+/** Serve a blocked client from key `keyIndex`, as its command (BlockArgs.kind) would. */
+function serve(_server: Server, s: Session, b: BlockedOn, keyIndex: number): boolean {
   const key = b.keys[keyIndex];
   const a = b.args;
+  if (a.kind === Kind.ZPop || a.kind === Kind.ZMpop) {
+    const shape = a.kind === Kind.ZMpop ? ZPopShape.KeyPairs : ZPopShape.KeyMemberScore;
+    return zpopKeyAndReply(s, b.db, key, 0, key.length, !a.left, a.count, shape);
+  }
   if (a.kind === Kind.Move) {
     const dst = a.dst as Uint8Array;
     return moveKeyAndReply(s, b.db, key, 0, key.length, dst, 0, dst.length, a.left, a.toLeft);
@@ -78,15 +83,15 @@ function serveList(_server: Server, s: Session, b: BlockedOn, keyIndex: number):
 }
 
 /**
- * The first of keys first..last holding a non-empty list: its index; -1 when none; -2 with
- * WRONGTYPE replied when a key before it holds another type.
+ * The first of keys first..last that exists (lists and zsets are never stored empty): its
+ * index; -1 when none; -2 with WRONGTYPE replied when it holds another type than `type`.
  */
-function firstReadyList(c: Ctx, first: number, last: number): number {
+function firstReady(c: Ctx, first: number, last: number, type: number): number {
   const a = c.argv;
   const st = c.store;
   for (let i = first; i <= last; i++) {
     if (!st.find(c.client.db, a.buf, a.off[i], a.len[i])) continue;
-    if (st.itemType !== ItemType.List) {
+    if (st.itemType !== type) {
       c.reply.error(WRONGTYPE);
       return -2;
     }
@@ -99,7 +104,7 @@ function bpop(c: Ctx, left: boolean): void {
   const a = c.argv;
   const timeoutMs = timeoutMsOrReply(c, a.argc - 1);
   if (Number.isNaN(timeoutMs)) return;
-  const i = firstReadyList(c, 1, a.argc - 2);
+  const i = firstReady(c, 1, a.argc - 2, ItemType.List);
   if (i === -2) return;
   if (i >= 0) {
     popKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], left, 1, PopShape.KeyElement);
@@ -112,7 +117,7 @@ function bmove(c: Ctx, left: boolean, toLeft: boolean, timeoutArg: number): void
   const a = c.argv;
   const timeoutMs = timeoutMsOrReply(c, timeoutArg);
   if (Number.isNaN(timeoutMs)) return;
-  const i = firstReadyList(c, 1, 1);
+  const i = firstReady(c, 1, 1, ItemType.List);
   if (i === -2) return;
   if (i === 1) {
     moveKeyAndReply(c, c.client.db, a.buf, a.off[1], a.len[1], a.buf, a.off[2], a.len[2], left, toLeft);
@@ -136,7 +141,7 @@ function blmpop(c: Ctx): void {
   const a = c.argv;
   const { firstKey, numKeys, fromFront, count } = mpopArgs;
   const last = firstKey + numKeys - 1;
-  const i = firstReadyList(c, firstKey, last);
+  const i = firstReady(c, firstKey, last, ItemType.List);
   if (i === -2) return;
   if (i >= 0) {
     popKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], fromFront, count, PopShape.KeyElements);
@@ -145,33 +150,65 @@ function blmpop(c: Ctx): void {
   park(c, firstKey, last, timeoutMs, args(fromFront, false, count, null, Kind.Mpop), true);
 }
 
+function bzpop(c: Ctx, max: boolean): void {
+  const a = c.argv;
+  const timeoutMs = timeoutMsOrReply(c, a.argc - 1);
+  if (Number.isNaN(timeoutMs)) return;
+  const i = firstReady(c, 1, a.argc - 2, ItemType.ZSet);
+  if (i === -2) return;
+  if (i >= 0) {
+    zpopKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], max, 1, ZPopShape.KeyMemberScore);
+    return;
+  }
+  park(c, 1, a.argc - 2, timeoutMs, args(!max, false, 1, null, Kind.ZPop), true);
+}
+
+function bzmpop(c: Ctx): void {
+  const timeoutMs = timeoutMsOrReply(c, 1);
+  if (Number.isNaN(timeoutMs)) return;
+  if (!parseZmpop(c, 2)) return;
+  const a = c.argv;
+  const { firstKey, numKeys, max, count } = zmpopArgs;
+  const last = firstKey + numKeys - 1;
+  const i = firstReady(c, firstKey, last, ItemType.ZSet);
+  if (i === -2) return;
+  if (i >= 0) {
+    zpopKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], max, count, ZPopShape.KeyPairs);
+    return;
+  }
+  park(c, firstKey, last, timeoutMs, args(!max, false, count, null, Kind.ZMpop), true);
+}
+
 const listBase = { group: "list", step: 1 } as const;
+const zsetBase = { group: "sorted-set", step: 1 } as const;
 const flags: CommandSpec["flags"] = ["write", "blocking"];
+const popFlags: CommandSpec["flags"] = ["write", "noscript", "blocking"];
+const moveFlags: CommandSpec["flags"] = ["write", "denyoom", "noscript", "blocking"];
 
 export const blockingCommands: CommandSpec[] = [
   {
-    ...listBase, name: "blpop", arity: -3, flags, firstKey: 1, lastKey: -2, since: "2.0.0", acl: ["write", "list", "slow", "blocking"],
+    ...listBase, name: "blpop", arity: -3, flags: popFlags, firstKey: 1, lastKey: -2, since: "2.0.0", acl: ["write", "list", "slow", "blocking"],
     summary: "Remove and get the first element in a list, or block until one is available",
     complexity: "O(N) where N is the number of provided keys.",
     args: [{ name: "key", type: "key", multiple: true }, { name: "timeout", type: "double" }],
     handler: (c) => bpop(c, true),
   },
   {
-    ...listBase, name: "brpop", arity: -3, flags, firstKey: 1, lastKey: -2, since: "2.0.0", acl: ["write", "list", "slow", "blocking"],
+    ...listBase, name: "brpop", arity: -3, flags: popFlags, firstKey: 1, lastKey: -2, since: "2.0.0", acl: ["write", "list", "slow", "blocking"],
     summary: "Remove and get the last element in a list, or block until one is available",
     complexity: "O(N) where N is the number of provided keys.",
     args: [{ name: "key", type: "key", multiple: true }, { name: "timeout", type: "double" }],
     handler: (c) => bpop(c, false),
   },
   {
-    ...listBase, name: "brpoplpush", arity: 4, flags: ["write", "denyoom", "blocking"], firstKey: 1, lastKey: 2, since: "2.2.0",
+    ...listBase, name: "brpoplpush", arity: 4, flags: moveFlags, firstKey: 1, lastKey: 2, since: "2.2.0",
     acl: ["write", "list", "slow", "blocking"], summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
     complexity: "O(1)",
     args: [{ name: "source", type: "key" }, { name: "destination", type: "key" }, { name: "timeout", type: "double" }],
     handler: (c) => bmove(c, false, true, 3),
   },
   {
-    ...listBase, name: "blmove", arity: 6, flags: ["write", "denyoom", "blocking"], firstKey: 1, lastKey: 2, since: "6.2.0",
+    ...listBase, name: "blmove", arity: 6, flags: moveFlags, firstKey: 1, lastKey: 2, since: "6.2.0",
     acl: ["write", "list", "slow", "blocking"], summary: "Pop an element from a list, push it to another list and return it; or block until one is available",
     complexity: "O(1)",
     args: [
@@ -183,7 +220,7 @@ export const blockingCommands: CommandSpec[] = [
     handler: blmove,
   },
   {
-    ...listBase, name: "blmpop", arity: -5, flags, firstKey: 0, lastKey: 0, step: 0, since: "7.0.0", acl: ["write", "list", "slow", "blocking"],
+    ...listBase, name: "blmpop", arity: -5, flags, firstKey: 0, lastKey: 0, step: 0, numKeysArg: 2, since: "7.0.0", acl: ["write", "list", "slow", "blocking"],
     summary: "Pop elements from a list, or block until one is available",
     complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
     args: [
@@ -192,5 +229,33 @@ export const blockingCommands: CommandSpec[] = [
       { name: "count", type: "integer", token: "COUNT", optional: true },
     ],
     handler: blmpop,
+  },
+  {
+    ...zsetBase, name: "bzpopmin", arity: -3, flags: ["write", "noscript", "blocking", "fast"], firstKey: 1, lastKey: -2, since: "5.0.0",
+    acl: ["write", "sortedset", "fast", "blocking"],
+    summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    args: [{ name: "key", type: "key", multiple: true }, { name: "timeout", type: "double" }],
+    handler: (c) => bzpop(c, false),
+  },
+  {
+    ...zsetBase, name: "bzpopmax", arity: -3, flags: ["write", "noscript", "blocking", "fast"], firstKey: 1, lastKey: -2, since: "5.0.0",
+    acl: ["write", "sortedset", "fast", "blocking"],
+    summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    args: [{ name: "key", type: "key", multiple: true }, { name: "timeout", type: "double" }],
+    handler: (c) => bzpop(c, true),
+  },
+  {
+    ...zsetBase, name: "bzmpop", arity: -5, flags, firstKey: 0, lastKey: 0, step: 0, numKeysArg: 2, since: "7.0.0",
+    acl: ["write", "sortedset", "slow", "blocking"],
+    summary: "Remove and return members with scores in a sorted set or block until one is available",
+    complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    args: [
+      { name: "timeout", type: "double" }, { name: "numkeys", type: "integer" }, { name: "key", type: "key", multiple: true },
+      { name: "where", type: "oneof", arguments: [{ name: "min", type: "pure-token", token: "MIN" }, { name: "max", type: "pure-token", token: "MAX" }] },
+      { name: "count", type: "integer", token: "COUNT", optional: true },
+    ],
+    handler: bzmpop,
   },
 ];

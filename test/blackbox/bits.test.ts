@@ -826,12 +826,10 @@ describe("specs", () => {
 
   /**
    * COMMAND DOCS without what Crucible's ArgDoc has no field for: an argument's "since" and
-   * "multiple_token" flag, the command's "history"; and without "display_text" (Crucible
-   * always sends one) and "key_spec_index" (always 0 in Crucible, which has one key spec per
-   * command).
+   * "multiple_token" flag, the command's "history".
    */
   function docsShape(v: Value): unknown {
-    const drop = new Set(["history", "display_text", "key_spec_index"]);
+    const drop = new Set(["history"]);
     const strip = (x: Value, depth: number): unknown => {
       if (x.t !== "agg") return "v" in x ? x.v : null;
       const out: unknown[] = [];

@@ -1,10 +1,10 @@
-// Blocking list commands: immediate answers compared with redis-server byte for byte, then
+// Blocking list and sorted-set commands: immediate answers compared with redis-server byte for byte, then
 // several clients blocking, being served in order, timing out, pipelining behind a
 // blocking command, and being woken by a transaction.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RawClient } from "../helpers/raw.ts";
-import { exchangeResp, respFrame, startRedis, type RedisServer } from "../helpers/redis.ts";
+import { exchangeResp, respFrame, splitReplies, startRedis, type RedisServer } from "../helpers/redis.ts";
 import { redisCli, startServer, waitFor, type TestServer } from "../helpers/server.ts";
 
 let ours: TestServer;
@@ -65,6 +65,46 @@ describe("immediate answers match redis-server", () => {
   });
   test("RESP3", async () => {
     await both([["DEL", "b4"], ["RPUSH", "b4", "a", "b"], ["BLPOP", "b4", "0"], ["BLMPOP", "0", "1", "b4", "LEFT"], ["MULTI"], ["BLPOP", "b4", "0"], ["EXEC"]], true);
+  });
+});
+
+describe("sorted sets: immediate answers match redis-server", () => {
+  test("data already there: lowest or highest score first, from the first key holding a zset", async () => {
+    await both([
+      ["DEL", "z1", "z2", "z3"], ["ZADD", "z2", "1", "a", "2", "b", "3", "c"], ["BZPOPMIN", "z1", "z2", "0"], ["BZPOPMAX", "z1", "z2", "1"],
+      ["ZADD", "z1", "-inf", "m", "1.5", "n", "+inf", "o"], ["BZMPOP", "0", "3", "z3", "z1", "z2", "MAX", "COUNT", "2"],
+      ["BZMPOP", "0.1", "1", "z1", "MIN"], ["BZPOPMAX", "z2", "0"], ["EXISTS", "z1", "z2"],
+    ]);
+  });
+  test("errors", async () => {
+    await both([
+      ["SET", "zs", "string"], ["RPUSH", "zl", "x"], ["BZPOPMIN", "zs", "0"], ["BZPOPMAX", "nokey", "zl", "0"], ["BZPOPMIN", "k", "abc"],
+      ["BZPOPMIN", "k", "-1"], ["BZPOPMIN", "k"], ["BZMPOP", "0", "0", "k", "MIN"], ["BZMPOP", "0", "1", "k", "LEFT"],
+      ["BZMPOP", "0", "1", "k", "MIN", "COUNT", "0"], ["BZMPOP", "x", "1", "k", "MIN"], ["BZMPOP", "0", "2", "k", "MIN"],
+      ["BZMPOP", "0", "1", "zs", "MAX"], ["BZMPOP", "0", "1", "k", "MIN", "COUNT", "1", "COUNT", "2"], ["DEL", "zs", "zl"],
+    ]);
+  });
+  test("inside MULTI an empty key answers nil at once", async () => {
+    await both([["DEL", "zm"], ["MULTI"], ["BZPOPMIN", "zm", "0"], ["BZMPOP", "0", "1", "zm", "MAX"], ["ZADD", "zm", "1", "a"], ["BZPOPMAX", "zm", "0"], ["EXEC"]]);
+  });
+  test("RESP3: scores are doubles", async () => {
+    await both([["DEL", "z4"], ["ZADD", "z4", "1", "a", "2.5", "b", "3", "c"], ["BZPOPMIN", "z4", "0"], ["BZMPOP", "0", "1", "z4", "MAX", "COUNT", "5"], ["BZPOPMIN", "z4", "0.01"]], true);
+  });
+  test("COMMAND INFO and GETKEYS of the blocking commands", async () => {
+    const names = ["blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop"];
+    const script = [
+      ...names.map((n) => ["COMMAND", "INFO", n]),
+      ["COMMAND", "GETKEYS", "BZMPOP", "0", "2", "a", "b", "MIN"], ["COMMAND", "GETKEYS", "BLMPOP", "0", "1", "a", "LEFT"],
+      ["COMMAND", "GETKEYS", "BZPOPMIN", "a", "b", "0"], ["COMMAND", "GETKEYS", "BZMPOP", "0", "0", "a", "MIN"],
+    ];
+    const [a, b] = await Promise.all([exchangeResp(ours.port, script), exchangeResp(theirs.port, script)]);
+    // The first seven fields (name, arity, flags, key positions, ACL categories), then GETKEYS whole.
+    const head = (reply: string) => reply.split("\r\n").slice(0, 40).join("\n").replace(/\*0\n\*\d+\n[\s\S]*$/, "");
+    const mine = splitReplies(a);
+    const ref = splitReplies(b);
+    for (let i = 0; i < script.length; i++) {
+      expect({ cmd: script[i], reply: i < names.length ? head(mine[i]) : mine[i] }).toEqual({ cmd: script[i], reply: i < names.length ? head(ref[i]) : ref[i] });
+    }
   });
 });
 
@@ -169,5 +209,57 @@ describe("blocking", () => {
     expect(list).toMatch(/flags=b .*cmd=brpop/);
     c.close();
     await waitFor(async () => (await blockedClients()) === 0, 5000, "the client to go");
+  });
+});
+
+describe("blocking on sorted sets", () => {
+  test("ZADD serves BZPOPMIN and BZPOPMAX clients in the order they blocked", async () => {
+    await redisCli(ours.port, ["DEL", "zq"]);
+    const c1 = await blockedOn(["BZPOPMIN", "zq0", "zq", "0"], 1);
+    const c2 = await blockedOn(["BZPOPMAX", "zq", "0"], 2);
+    const c3 = await blockedOn(["BZPOPMIN", "zq", "0"], 3);
+    await redisCli(ours.port, ["ZADD", "zq", "5", "five", "1", "one", "3", "three"]);
+    await expectBytes(c1, "*3\r\n$2\r\nzq\r\n$3\r\none\r\n$1\r\n1\r\n");
+    await expectBytes(c2, "*3\r\n$2\r\nzq\r\n$4\r\nfive\r\n$1\r\n5\r\n");
+    await expectBytes(c3, "*3\r\n$2\r\nzq\r\n$5\r\nthree\r\n$1\r\n3\r\n");
+    expect((await redisCli(ours.port, ["EXISTS", "zq"])).stdout).toBe("0\n");
+    for (const c of [c1, c2, c3]) c.close();
+  });
+
+  test("BZMPOP with COUNT takes up to count; pipelined commands follow its reply", async () => {
+    await redisCli(ours.port, ["DEL", "zm1", "zm2"]);
+    const c = await RawClient.connect(ours.port);
+    c.write(Buffer.concat([respFrame(["BZMPOP", "0", "2", "zm1", "zm2", "MAX", "COUNT", "2"]), respFrame(["ZCARD", "zm2"])]));
+    await waitFor(async () => (await blockedClients()) === 1, 5000, "the client to block");
+    await redisCli(ours.port, ["ZADD", "zm2", "1", "a", "2", "b", "3", "c"]);
+    await expectBytes(c, "*2\r\n$3\r\nzm2\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n:1\r\n");
+    c.close();
+  });
+
+  test("a timeout answers a null array; a list pushed to the key does not serve", async () => {
+    await redisCli(ours.port, ["DEL", "zt"]);
+    const c = await RawClient.connect(ours.port);
+    c.write(respFrame(["BZPOPMIN", "zt", "0.3"]));
+    await waitFor(async () => (await blockedClients()) === 1, 5000, "the client to block");
+    await redisCli(ours.port, ["RPUSH", "zt", "x"]);
+    await expectBytes(c, "*-1\r\n");
+    expect((await redisCli(ours.port, ["LRANGE", "zt", "0", "-1"])).stdout).toBe("x\n");
+    c.write(respFrame(["BZMPOP", "0.05", "1", "zt2", "MIN"]));
+    await expectBytes(c, "*-1\r\n");
+    c.close();
+  });
+
+  test("RESP3: a served client gets its score as a double, and a timeout is a null", async () => {
+    await redisCli(ours.port, ["DEL", "z3r"]);
+    const c = await RawClient.connect(ours.port);
+    c.write(respFrame(["HELLO", "3"]));
+    await c.readSome(2000);
+    c.write(respFrame(["BZPOPMAX", "z3r", "0"]));
+    await waitFor(async () => (await blockedClients()) === 1, 5000, "the client to block");
+    await redisCli(ours.port, ["ZADD", "z3r", "2.5", "m"]);
+    await expectBytes(c, "*3\r\n$3\r\nz3r\r\n$1\r\nm\r\n,2.5\r\n");
+    c.write(respFrame(["BZPOPMIN", "z3r", "0.05"]));
+    await expectBytes(c, "_\r\n");
+    c.close();
   });
 });

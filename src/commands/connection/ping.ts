@@ -22,7 +22,7 @@ export const ping: CommandSpec = {
 };
 
 export const echo: CommandSpec = {
-  name: "echo", arity: 2, flags: ["fast"], firstKey: 0, lastKey: 0, step: 0,
+  name: "echo", arity: 2, flags: ["loading", "stale", "fast"], firstKey: 0, lastKey: 0, step: 0,
   acl: ["fast", "connection"], group: "connection", summary: "Returns the given string.", since: "1.0.0", complexity: "O(1)",
   args: [{ name: "message", type: "string" }],
   handler(c) {

@@ -69,9 +69,9 @@ function lmpop(c: Ctx): void {
 export const LMPOP: CommandSpec = {
   name: "lmpop",
   arity: -4,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["write"],
   firstKey: 0,
+  numKeysArg: 1,
   lastKey: 0,
   step: 0,
   acl: ["write", "list", "slow"],

@@ -8,14 +8,27 @@ function allSpecs(c: Ctx): CommandSpec[] {
   return c.server.commands.specs;
 }
 
+/** The order in which Redis 7.0 lists a command's flags (addReplyCommandFlags). */
+const FLAG_ORDER = [
+  "write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking", "loading", "stale", "skip_monitor",
+  "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "movablekeys", "allow_busy",
+];
+
+function flagsOf(spec: CommandSpec): string[] {
+  const flags: string[] = [...spec.flags];
+  if (spec.numKeysArg !== undefined) flags.push("movablekeys");
+  return flags.sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
+}
+
 /** The 10-element COMMAND INFO entry of Redis 7. */
 function replyInfo(c: Ctx, spec: CommandSpec): void {
   const r = c.reply;
+  const flags = flagsOf(spec);
   r.arrayHeader(10);
   r.bulkString(spec.name);
   r.integer(spec.arity);
-  r.setHeader(spec.flags.length);
-  for (const f of spec.flags) r.simple(f);
+  r.setHeader(flags.length);
+  for (const f of flags) r.simple(f);
   r.integer(spec.firstKey);
   r.integer(spec.lastKey);
   r.integer(spec.step);
@@ -28,48 +41,96 @@ function replyInfo(c: Ctx, spec: CommandSpec): void {
   for (const sub of subs) replyInfo(c, sub);
 }
 
-function replyKeySpecs(c: Ctx, spec: CommandSpec): void {
-  const r = c.reply;
-  if (spec.firstKey <= 0) {
-    r.arrayHeader(0);
-    return;
-  }
-  const write = spec.flags.includes("write");
-  r.arrayHeader(1);
-  r.mapHeader(3);
-  r.bulkString("flags");
-  r.setHeader(1);
-  r.simple(write ? "RW" : "RO");
-  r.bulkString("begin_search");
-  r.mapHeader(2);
-  r.bulkString("type");
-  r.bulkString("index");
-  r.bulkString("spec");
-  r.mapHeader(1);
-  r.bulkString("index");
-  r.integer(spec.firstKey);
-  r.bulkString("find_keys");
-  r.mapHeader(2);
-  r.bulkString("type");
-  r.bulkString("range");
-  r.bulkString("spec");
-  r.mapHeader(3);
-  r.bulkString("lastkey");
-  r.integer(spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey);
-  r.bulkString("keystep");
-  r.integer(spec.step);
-  r.bulkString("limit");
-  r.integer(0);
+/** A key spec: where the search begins, then a range (lastkey, keystep) or a keynum. */
+interface KeySpec {
+  index: number;
+  lastKey: number;
+  step: number;
+  keyNum: boolean;
 }
 
-function replyArgDocs(c: Ctx, args: ArgDoc[]): void {
+/**
+ * The key specs Redis would list, from first/last/step and numKeysArg: one per key argument
+ * when the arguments name the keys one after another from firstKey (LMOVE's source and
+ * destination, BITOP's destkey then its keys), one range otherwise (MSET's key-value pairs),
+ * and a keynum spec for keys that follow a numkeys argument.
+ */
+function keySpecs(spec: CommandSpec): KeySpec[] {
+  const specs: KeySpec[] = [];
+  if (spec.firstKey > 0) {
+    const args = spec.args ?? [];
+    const at: number[] = [];
+    for (let i = 0; i < args.length; i++) if (args[i].type === "key") at.push(i);
+    const oneByOne = spec.step === 1 && at.length > 1 && at[0] === spec.firstKey - 1 &&
+      at.every((p, i) => p === at[0] + i && (i === at.length - 1 || !args[p].multiple));
+    if (oneByOne) {
+      for (let i = 0; i < at.length; i++) {
+        const index = spec.firstKey + i;
+        const multiple = args[at[i]].multiple === true;
+        const lastKey = !multiple ? 0 : spec.lastKey < 0 ? spec.lastKey : spec.lastKey - index;
+        specs.push({ index, lastKey, step: 1, keyNum: false });
+      }
+    } else {
+      const lastKey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
+      specs.push({ index: spec.firstKey, lastKey, step: spec.step, keyNum: false });
+    }
+  }
+  if (spec.numKeysArg !== undefined) specs.push({ index: spec.numKeysArg, lastKey: 0, step: 1, keyNum: true });
+  return specs;
+}
+
+function replyKeySpecs(c: Ctx, spec: CommandSpec): void {
+  const r = c.reply;
+  const specs = keySpecs(spec);
+  const write = spec.flags.includes("write");
+  r.arrayHeader(specs.length);
+  for (const k of specs) {
+    r.mapHeader(3);
+    r.bulkString("flags");
+    r.setHeader(1);
+    // The keys before a numkeys argument are what such commands write (ZUNIONSTORE's destination).
+    r.simple(write && !(k.keyNum && specs.length > 1) ? "RW" : "RO");
+    r.bulkString("begin_search");
+    r.mapHeader(2);
+    r.bulkString("type");
+    r.bulkString("index");
+    r.bulkString("spec");
+    r.mapHeader(1);
+    r.bulkString("index");
+    r.integer(k.index);
+    r.bulkString("find_keys");
+    r.mapHeader(2);
+    r.bulkString("type");
+    r.bulkString(k.keyNum ? "keynum" : "range");
+    r.bulkString("spec");
+    r.mapHeader(3);
+    if (k.keyNum) {
+      r.bulkString("keynumidx");
+      r.integer(0);
+      r.bulkString("firstkey");
+      r.integer(1);
+    } else {
+      r.bulkString("lastkey");
+      r.integer(k.lastKey);
+    }
+    r.bulkString("keystep");
+    r.integer(k.step);
+    if (!k.keyNum) {
+      r.bulkString("limit");
+      r.integer(0);
+    }
+  }
+}
+
+/** COMMAND DOCS arguments; key arguments name their key spec in order (`keySpec.next`). */
+function replyArgDocs(c: Ctx, args: ArgDoc[], keySpec: { next: number; count: number }): void {
   const r = c.reply;
   r.arrayHeader(args.length);
   for (const a of args) {
     const flags: string[] = [];
     if (a.optional) flags.push("optional");
     if (a.multiple) flags.push("multiple");
-    const fields = 3 + (a.token ? 1 : 0) + (flags.length ? 1 : 0) + (a.arguments ? 1 : 0) + (a.type === "key" ? 1 : 0);
+    const fields = 2 + (a.token ? 1 : 0) + (flags.length ? 1 : 0) + (a.arguments ? 1 : 0) + (a.type === "key" ? 1 : 0);
     r.mapHeader(fields);
     r.bulkString("name");
     r.bulkString(a.name);
@@ -77,10 +138,8 @@ function replyArgDocs(c: Ctx, args: ArgDoc[]): void {
     r.bulkString(a.type);
     if (a.type === "key") {
       r.bulkString("key_spec_index");
-      r.integer(0);
+      r.integer(Math.min(keySpec.next++, Math.max(0, keySpec.count - 1)));
     }
-    r.bulkString("display_text");
-    r.bulkString(a.name);
     if (a.token) {
       r.bulkString("token");
       r.bulkString(a.token);
@@ -92,7 +151,7 @@ function replyArgDocs(c: Ctx, args: ArgDoc[]): void {
     }
     if (a.arguments) {
       r.bulkString("arguments");
-      replyArgDocs(c, a.arguments);
+      replyArgDocs(c, a.arguments, keySpec);
     }
   }
 }
@@ -113,7 +172,7 @@ function replyDocs(c: Ctx, spec: CommandSpec): void {
   }
   if (spec.args?.length) {
     r.bulkString("arguments");
-    replyArgDocs(c, spec.args);
+    replyArgDocs(c, spec.args, { next: 0, count: keySpecs(spec).length });
   }
   if (spec.subcommands?.length) {
     r.bulkString("subcommands");
@@ -202,17 +261,25 @@ const list: CommandSpec = {
 };
 
 const getkeys: CommandSpec = {
-  ...base, name: "command|getkeys", arity: -3, since: "2.8.13", summary: "Extracts the key names from an arbitrary command.", complexity: "O(N) where N is the number of arguments to the command",
+  ...base, name: "command|getkeys", arity: -4, since: "2.8.13", summary: "Extracts the key names from an arbitrary command.", complexity: "O(N) where N is the number of arguments to the command",
   args: [{ name: "command", type: "string" }, { name: "arg", type: "string", optional: true, multiple: true }],
   handler(c) {
     const spec = lookup(c, argText(c, 2));
     if (!spec) return c.reply.error("ERR Invalid command specified");
     const words = c.argv.argc - 2;
     if ((spec.arity > 0 && words !== spec.arity) || words < -spec.arity) return c.reply.error("ERR Invalid number of arguments specified for command");
-    if (spec.firstKey <= 0) return c.reply.error("ERR The command has no key arguments");
-    const last = spec.lastKey < 0 ? words + spec.lastKey : spec.lastKey;
+    if (spec.firstKey <= 0 && spec.numKeysArg === undefined) return c.reply.error("ERR The command has no key arguments");
     const keys: number[] = [];
-    for (let i = spec.firstKey; i <= last; i += spec.step) keys.push(i + 2);
+    const last = spec.lastKey < 0 ? words + spec.lastKey : spec.lastKey;
+    if (spec.firstKey > 0) for (let i = spec.firstKey; i <= last; i += spec.step) keys.push(i + 2);
+    if (spec.numKeysArg !== undefined) {
+      const numKeys = Number(argText(c, spec.numKeysArg + 2));
+      if (!Number.isInteger(numKeys) || numKeys < 0 || spec.numKeysArg + numKeys >= words) {
+        return c.reply.error("ERR Invalid arguments specified for command");
+      }
+      for (let i = 1; i <= numKeys; i++) keys.push(spec.numKeysArg + i + 2);
+    }
+    if (keys.length === 0) return c.reply.error("ERR Invalid arguments specified for command");
     c.reply.arrayHeader(keys.length);
     for (const k of keys) c.reply.bulk(c.argv.buf, c.argv.off[k], c.argv.len[k]);
   },

@@ -1,6 +1,6 @@
 // SINTER, SINTERCARD, SINTERSTORE: t_set.c sinterGenericCommand and its callers.
 
-import type { CommandFlag, CommandSpec, Ctx } from "../types.ts";
+import type { CommandSpec, Ctx } from "../types.ts";
 import { SetObject } from "../../store/index.ts";
 import { argIs, argLongLong } from "../args.ts";
 import { ERR_SYNTAX } from "../errors.ts";
@@ -108,9 +108,9 @@ export const SINTER: CommandSpec = {
 export const SINTERCARD: CommandSpec = {
   name: "sintercard",
   arity: -3,
-  // Redis reports the keys through a keynum key spec ("movablekeys"), not first/last/step.
-  flags: ["readonly", "movablekeys" as CommandFlag],
+  flags: ["readonly"],
   firstKey: 0,
+  numKeysArg: 1,
   lastKey: 0,
   step: 0,
   acl: ["read", "set", "slow"],

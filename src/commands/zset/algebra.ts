@@ -293,9 +293,9 @@ function zintercard(c: Ctx): void {
 export const ZUNION: CommandSpec = {
   name: "zunion",
   arity: -3,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["readonly"],
   firstKey: 0,
+  numKeysArg: 1,
   lastKey: 0,
   step: 0,
   acl: ["read", "sortedset", "slow"],
@@ -320,9 +320,9 @@ export const ZUNION: CommandSpec = {
 export const ZINTER: CommandSpec = {
   name: "zinter",
   arity: -3,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["readonly"],
   firstKey: 0,
+  numKeysArg: 1,
   lastKey: 0,
   step: 0,
   acl: ["read", "sortedset", "slow"],
@@ -347,9 +347,9 @@ export const ZINTER: CommandSpec = {
 export const ZDIFF: CommandSpec = {
   name: "zdiff",
   arity: -3,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["readonly"],
   firstKey: 0,
+  numKeysArg: 1,
   lastKey: 0,
   step: 0,
   acl: ["read", "sortedset", "slow"],
@@ -368,9 +368,9 @@ export const ZDIFF: CommandSpec = {
 export const ZUNIONSTORE: CommandSpec = {
   name: "zunionstore",
   arity: -4,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["write", "denyoom"],
   firstKey: 1,
+  numKeysArg: 2,
   lastKey: 1,
   step: 1,
   acl: ["write", "sortedset", "slow"],
@@ -395,9 +395,9 @@ export const ZUNIONSTORE: CommandSpec = {
 export const ZINTERSTORE: CommandSpec = {
   name: "zinterstore",
   arity: -4,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["write", "denyoom"],
   firstKey: 1,
+  numKeysArg: 2,
   lastKey: 1,
   step: 1,
   acl: ["write", "sortedset", "slow"],
@@ -422,9 +422,9 @@ export const ZINTERSTORE: CommandSpec = {
 export const ZDIFFSTORE: CommandSpec = {
   name: "zdiffstore",
   arity: -4,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["write", "denyoom"],
   firstKey: 1,
+  numKeysArg: 2,
   lastKey: 1,
   step: 1,
   acl: ["write", "sortedset", "slow"],
@@ -443,9 +443,9 @@ export const ZDIFFSTORE: CommandSpec = {
 export const ZINTERCARD: CommandSpec = {
   name: "zintercard",
   arity: -3,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["readonly"],
   firstKey: 0,
+  numKeysArg: 1,
   lastKey: 0,
   step: 0,
   acl: ["read", "sortedset", "slow"],

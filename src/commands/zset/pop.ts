@@ -232,9 +232,9 @@ export const ZPOPMAX: CommandSpec = {
 export const ZMPOP: CommandSpec = {
   name: "zmpop",
   arity: -4,
-  // Redis also lists "movablekeys" (its keys follow numkeys), which CommandFlag cannot say.
   flags: ["write"],
   firstKey: 0,
+  numKeysArg: 1,
   lastKey: 0,
   step: 0,
   acl: ["write", "sortedset", "slow"],
