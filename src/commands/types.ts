@@ -33,6 +33,11 @@ export interface CommandSpec {
    * INFO then adds the "movablekeys" flag, and COMMAND GETKEYS counts those keys too.
    */
   numKeysArg?: number;
+  /**
+   * The argument indexes of the keys, for a command whose keys move with its options (SORT's
+   * STORE): COMMAND GETKEYS asks it, and COMMAND INFO adds the "movablekeys" flag.
+   */
+  keysIn?: (words: readonly string[]) => number[];
   /** ACL categories without the '@', e.g. ["string", "write", "slow"]. */
   acl: string[];
   /** Redis's group: "string", "generic", "connection", "server", ... */

@@ -16,7 +16,7 @@ const FLAG_ORDER = [
 
 function flagsOf(spec: CommandSpec): string[] {
   const flags: string[] = [...spec.flags];
-  if (spec.numKeysArg !== undefined) flags.push("movablekeys");
+  if (spec.numKeysArg !== undefined || spec.keysIn !== undefined) flags.push("movablekeys");
   return flags.sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
 }
 
@@ -269,6 +269,14 @@ const getkeys: CommandSpec = {
     const words = c.argv.argc - 2;
     if ((spec.arity > 0 && words !== spec.arity) || words < -spec.arity) return c.reply.error("ERR Invalid number of arguments specified for command");
     if (spec.firstKey <= 0 && spec.numKeysArg === undefined) return c.reply.error("ERR The command has no key arguments");
+    if (spec.keysIn !== undefined) {
+      const words: string[] = [];
+      for (let i = 2; i < c.argv.argc; i++) words.push(argText(c, i));
+      const found = spec.keysIn(words);
+      c.reply.arrayHeader(found.length);
+      for (const k of found) c.reply.bulk(c.argv.buf, c.argv.off[k + 2], c.argv.len[k + 2]);
+      return;
+    }
     const keys: number[] = [];
     const last = spec.lastKey < 0 ? words + spec.lastKey : spec.lastKey;
     if (spec.firstKey > 0) for (let i = spec.firstKey; i <= last; i += spec.step) keys.push(i + 2);
