@@ -3,6 +3,7 @@
 
 import type { Ctx } from "../commands/index.ts";
 import { utf8 } from "../stdx/index.ts";
+import { REASON_EXPIRED } from "../store/index.ts";
 import type { Server } from "./server.ts";
 import type { Session } from "./session.ts";
 
@@ -85,7 +86,22 @@ export class Notifier {
     this.configured = flags;
     this.flags = (flags & (N.keyspace | N.keyevent)) !== 0 ? flags : 0;
     this.server.signals.update();
+    // Keys the store drops by itself (TTL passed, eviction) reach us only through its
+    // listener, set only while someone may want them: otherwise removals cost nothing.
+    this.server.store.onRemoved = (this.flags & (N.expired | N.evicted)) !== 0 ? this.removed : null;
   }
+
+  /**
+   * Store.onRemoved: "expired" or "evicted" (Redis's NOTIFY_EXPIRED / NOTIFY_EVICTED). It
+   * runs inside a store call, maybe in the middle of a command's reply (an MGET's array) or
+   * from the store tick, so it publishes with no current session: every message, the
+   * running client's own included, goes through the side writer and is delivered after the
+   * command's reply (Server.afterCommand) or after the tick (Server.deliverPushes), as
+   * Redis 7.2 defers pushes to the current client. publish() only writes output.
+   */
+  private readonly removed = (db: number, key: Uint8Array, keyOff: number, keyLen: number, reason: number): void => {
+    this.keyEvent(null, db, key, keyOff, keyLen, reason === REASON_EXPIRED ? "expired" : "evicted");
+  };
 
   keyEvent(c: Ctx | null, db: number, key: Uint8Array, keyOff: number, keyLen: number, event: string): void {
     const cls = EVENT_CLASS.get(event) ?? N.generic;

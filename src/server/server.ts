@@ -135,6 +135,7 @@ export class Server {
       setInterval(() => {
         this.clock.ms = Date.now();
         this.store.tick();
+        this.deliverPushes();
       }, STORE_TICK_MS),
     );
     this.timers.push(setInterval(() => this.clientCron(), CLIENT_CRON_MS));
@@ -281,6 +282,16 @@ export class Server {
     if (this.pushes.count > 0) this.pushes.moveTo(reply, this.writes);
     if (s !== null) reply.proto = s.proto;
     return reply.pos;
+  }
+
+  /**
+   * Send pushes queued outside any request: keyspace events of keys the store tick expired,
+   * and any left behind by a request that ended its connection before they were moved.
+   */
+  private deliverPushes(): void {
+    if (this.pushes.count === 0) return;
+    this.afterCommand(null, this.reply.pos);
+    this.writes.flush();
   }
 
   /** A client woken from a blocking command goes on with its pipelined input on the next turn. */

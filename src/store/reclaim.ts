@@ -11,7 +11,7 @@
 // exists because the evacuated segment was just freed.
 
 import type { Store } from "./store.ts";
-import { POLICY_FIFO, POLICY_RANDOM, POLICY_S3FIFO } from "./policy.ts";
+import { POLICY_FIFO, POLICY_RANDOM, POLICY_S3FIFO, REASON_EVICTED, REASON_EXPIRED } from "./policy.ts";
 import { NONE, QUEUE_MAIN, QUEUE_SMALL } from "./segments.ts";
 import { STREAMS, STREAM_MAIN } from "./ttl.ts";
 import { hashKey } from "./hash.ts";
@@ -79,6 +79,44 @@ function scratchOf(s: Store): EvacScratch {
   return x;
 }
 
+/**
+ * Keys one evacuation drops, kept for Store.onRemoved (only while it is set) and reported
+ * once the evacuation is complete: by then the kept items may have been rewritten over the
+ * dropped ones (the destination can be the segment just freed), so the keys are copied.
+ * A segment's keys fit in one segment's bytes.
+ */
+interface Dropped {
+  keys: Uint8Array;
+  off: Int32Array;
+  len: Int32Array;
+  pdb: Uint8Array;
+  reason: Uint8Array;
+  count: number;
+  used: number;
+}
+
+const droppedLogs = new WeakMap<Store, Dropped>();
+
+function droppedOf(s: Store): Dropped {
+  let d = droppedLogs.get(s);
+  if (d === undefined) {
+    const maxItems = (s.segSize >>> 4) + 1;
+    d = {
+      keys: new Uint8Array(s.segSize),
+      off: new Int32Array(maxItems),
+      len: new Int32Array(maxItems),
+      pdb: new Uint8Array(maxItems),
+      reason: new Uint8Array(maxItems),
+      count: 0,
+      used: 0,
+    };
+    droppedLogs.set(s, d);
+  }
+  d.count = 0;
+  d.used = 0;
+  return d;
+}
+
 /** Bucket of the chain found by the last findSlot(). */
 let foundBucket = 0;
 
@@ -103,8 +141,22 @@ export function findSlot(s: Store, seg: number, pos: number, u8: Uint8Array, met
   throw new Error(`assertion failed: live item at segment ${seg} offset ${segOff} has no hashtable slot`);
 }
 
-function unlink(s: Store, slot: number, bucket: number, seg: number, u32: Uint32Array, p: number, meta: number, expired: boolean): void {
+function unlink(
+  s: Store, slot: number, bucket: number, seg: number, u8: Uint8Array, u32: Uint32Array, p: number, meta: number,
+  expired: boolean, log: Dropped | null,
+): void {
   const pdb = (meta >>> DB_SHIFT) & 0xff;
+  if (log !== null) {
+    const klen = meta & KEY_LEN_MASK;
+    const k = (p << 2) + HEADER_BYTES + extBytes(meta);
+    const i = log.count++;
+    log.keys.set(u8.subarray(k, k + klen), log.used);
+    log.off[i] = log.used;
+    log.len[i] = klen;
+    log.pdb[i] = pdb;
+    log.reason[i] = expired ? REASON_EXPIRED : REASON_EVICTED;
+    log.used += klen;
+  }
   if (u32[p + W_EXPIRY] !== 0) s.dbExpires[pdb]--;
   s.dbKeys[pdb]--;
   s.ht.remove(slot, bucket);
@@ -128,6 +180,7 @@ export function evacuate(s: Store, seg: number, mode: number, now: number): void
   const destStream = mode === EVAC_S3 ? STREAM_MAIN : segs.stream[seg];
   const keepLimit = mode === EVAC_S3 ? S >>> 1 : S;
   const x = mode === EVAC_DROP ? null : scratchOf(s);
+  const log = s.onRemoved === null ? null : droppedOf(s);
   let kept = 0;
   let keptBytes = 0;
   let scratchPos = 0;
@@ -139,7 +192,7 @@ export function evacuate(s: Store, seg: number, mode: number, now: number): void
       const exp = s.expiryAt(u32, p, seg);
       const slot = findSlot(s, seg, pos, u8, meta);
       if (exp !== 0 && now > exp) {
-        unlink(s, slot, foundBucket, seg, u32, p, meta, true);
+        unlink(s, slot, foundBucket, seg, u8, u32, p, meta, true, log);
       } else if (
         x !== null &&
         (mode === EVAC_COMPACT || ((u32[p + W_ACCESS] & ACCESS_VISITED) !== 0 && keptBytes + size + MOVE_GROWTH_MAX <= keepLimit))
@@ -153,7 +206,7 @@ export function evacuate(s: Store, seg: number, mode: number, now: number): void
         scratchPos += size;
         keptBytes += size + MOVE_GROWTH_MAX;
       } else {
-        unlink(s, slot, foundBucket, seg, u32, p, meta, false);
+        unlink(s, slot, foundBucket, seg, u8, u32, p, meta, false, log);
       }
     }
     pos += size;
@@ -161,8 +214,10 @@ export function evacuate(s: Store, seg: number, mode: number, now: number): void
   // The kept items leave the books of this segment; release() resets its counters.
   s.liveBytes -= segs.live[seg];
   segs.release(seg);
-  if (x === null) return;
-  for (let i = 0; i < kept; i++) place(s, x, i, destStream, mode === EVAC_S3, now);
+  if (x !== null) for (let i = 0; i < kept; i++) place(s, x, i, destStream, mode === EVAC_S3, now);
+  if (log !== null && s.onRemoved !== null) {
+    for (let i = 0; i < log.count; i++) s.onRemoved(s.logicalDb(log.pdb[i]), log.keys, log.off[i], log.len[i], log.reason[i]);
+  }
 }
 
 /** Append kept item i from scratch to `stream` and repoint its slot. */

@@ -43,13 +43,14 @@ import {
   readU64,
   writeU64,
 } from "./layout.ts";
-import { POLICY_NOEVICTION, REASON_DELETED, REASON_EVICTED, REASON_EXPIRED } from "./policy.ts";
+import { POLICY_NOEVICTION, REASON_DELETED, REASON_EVICTED, REASON_EXPIRED, REASON_PAST_EXPIRY } from "./policy.ts";
 import { evacuate, findCompactionCandidate, reclaimExpired, pickVictim, EVAC_COMPACT } from "./reclaim.ts";
 import {
   type EvictionPolicy,
   EvictionPolicies,
   type ItemType,
   type KeyVisitor,
+  type RemovalListener,
   SetMode,
   SetStatus,
   type StoreApi,
@@ -154,6 +155,13 @@ export class Store implements StoreApi {
   /** Walk cursor over streams for tick(). */
   tickCursor = 0;
   compactCursor = 0;
+
+  /**
+   * Told of each key expired or evicted by the store itself (see RemovalListener); null when
+   * nobody listens (the server sets it only while notify-keyspace-events has x or e), so
+   * removals then cost one comparison and allocate nothing.
+   */
+  onRemoved: RemovalListener | null = null;
 
   // ---- stats ----
   evictedKeys = 0;
@@ -398,8 +406,20 @@ export class Store implements StoreApi {
     this.dbKeys[pdb]--;
     this.ht.remove(this.cSlot, this.cBucket);
     this.killItem(this.cSeg, u32, p, meta, true);
-    if (reason === REASON_EXPIRED) this.expiredKeys++;
+    if (reason === REASON_EXPIRED || reason === REASON_PAST_EXPIRY) this.expiredKeys++;
     else if (reason === REASON_EVICTED) this.evictedKeys++;
+    // The item is dead and unlinked, but its bytes stay where they are until the segment
+    // is reused, which cannot happen during the call.
+    if (this.onRemoved !== null && (reason === REASON_EXPIRED || reason === REASON_EVICTED)) {
+      this.onRemoved(this.logicalDb(pdb), this.cU8, this.cPos + HEADER_BYTES + extBytes(meta), meta & KEY_LEN_MASK, reason);
+    }
+  }
+
+  /** The SELECT number of physical db `pdb` (dbMap is a permutation: SWAPDB swaps entries). */
+  logicalDb(pdb: number): number {
+    const m = this.dbMap;
+    for (let i = 0; i < m.length; i++) if (m[i] === pdb) return i;
+    return pdb;
   }
 
   /** Mark an item dead and account for it; frees its segment when that was its last item. */
@@ -469,7 +489,7 @@ export class Store implements StoreApi {
     }
     if (expiryMs !== 0 && now > expiryMs) {
       // Already expired on arrival: the write deletes the key.
-      if (found) this.removeCurrent(REASON_EXPIRED);
+      if (found) this.removeCurrent(REASON_PAST_EXPIRY);
       return SetStatus.Stored;
     }
     // Bytes that live in the arena may move while room is made: copy them first.
@@ -665,7 +685,7 @@ export class Store implements StoreApi {
     if ((mode & SetMode.XX) !== 0 && !found) return SetStatus.NotStored;
     if ((mode & SetMode.KEEPTTL) !== 0 && found) expiryMs = this.expiryAt(this.cU32, this.cPos >>> 2, this.cSeg);
     if (expiryMs !== 0 && now > expiryMs) {
-      if (found) this.removeCurrent(REASON_EXPIRED);
+      if (found) this.removeCurrent(REASON_PAST_EXPIRY);
       return SetStatus.Stored;
     }
     if (keyLen > 0 && this.inArena(key)) {
@@ -816,7 +836,7 @@ export class Store implements StoreApi {
       return false;
     }
     if (expiryMs !== 0 && now > expiryMs) {
-      this.removeCurrent(REASON_EXPIRED);
+      this.removeCurrent(REASON_PAST_EXPIRY);
       return true;
     }
     if (expiryMs === oldExp) return true;

@@ -88,6 +88,15 @@ export interface StoreOptions {
 /** The sizing and policy a store was built with. */
 export type StoreSettings = Readonly<Required<Omit<StoreOptions, "memory" | "nowMs" | "onLargeAllocation">>>;
 
+/**
+ * Store.onRemoved: a key the store removed by itself, because its TTL passed (lazily on
+ * access, or by tick()/the allocator reclaiming segments: REASON_EXPIRED) or because
+ * eviction dropped it (REASON_EVICTED). `db` is the logical (SELECT) number. The key bytes
+ * are a view into the arena or a scratch copy, valid only during the call. Called once the
+ * removal is complete; the listener must not call the store (it runs inside store calls).
+ */
+export type RemovalListener = (db: number, key: Uint8Array, keyOff: number, keyLen: number, reason: number) => void;
+
 /** Visitor for scan/keys; the key bytes are only valid during the call. */
 export type KeyVisitor = (buf: Uint8Array, off: number, len: number) => void;
 

@@ -51,8 +51,11 @@ function setGeneric(c: Ctx, flags: number, valueIndex: number, expireIndex: numb
     if (expiryMs !== 0) keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.expire);
     // EXAT/PXAT at or before now: the key is already expired. Delete it at once, as Redis
     // 7.2's setGenericCommand does (checkAlreadyExpired: when <= now), rather than leave the
-    // store an item whose expiry is not after the time it was written.
-    if (expiryMs !== 0 && expiryMs <= c.nowMs() && s.delete(db, a.buf, keyOff, keyLen)) {
+    // store an item whose expiry is not after the time it was written. The store itself
+    // drops a write whose expiry is already past (and leaves the event to us), so the key
+    // may be gone already: "expired" follows "set" and "expire" either way, as in Redis.
+    if (expiryMs !== 0 && expiryMs <= c.nowMs()) {
+      s.delete(db, a.buf, keyOff, keyLen);
       keyModified(c, db, a.buf, keyOff, keyLen, KeyEvent.expired);
     }
     if (mark >= 0) return;
