@@ -49,3 +49,32 @@ export function adviseHugePages(views: readonly ArrayBufferView[]): HugePageAdvi
   if (bytes === 0) return { advised: false, why: "no region spans a whole 2 MiB page" };
   return { advised: true, bytes, mode };
 }
+
+const MADV_DONTNEED = 4;
+const PAGE_BYTES = 4096;
+
+export type PageRelease = { released: number } | { released: 0; why: string };
+
+/**
+ * Hand the 4 KiB pages wholly inside each range of a view back to the kernel (madvise
+ * MADV_DONTNEED), for memory that holds nothing any more (MEMORY PURGE: the arena's free
+ * segments). The views must be private anonymous memory (the shim's mmap, or ordinary
+ * ArrayBuffers), which reads back as zeros afterwards, as fresh memory does. Returns the
+ * bytes released, or why none were.
+ */
+export function releasePages(ranges: readonly { view: Uint8Array; offset: number; length: number }[]): PageRelease {
+  if (process.platform !== "linux") return { released: 0, why: `not on Linux (${process.platform})` };
+  const libc = openLibc();
+  if (typeof libc === "string") return { released: 0, why: libc };
+  let released = 0;
+  for (const r of ranges) {
+    if (r.length <= 0 || r.offset < 0 || r.offset + r.length > r.view.byteLength) continue;
+    const start = ptr(r.view) + r.offset;
+    const from = Math.ceil(start / PAGE_BYTES) * PAGE_BYTES;
+    const to = Math.floor((start + r.length) / PAGE_BYTES) * PAGE_BYTES;
+    if (to <= from) continue;
+    if (libc.madvise(from, to - from, MADV_DONTNEED) !== 0) return { released: 0, why: `madvise(MADV_DONTNEED) failed with errno ${errno(libc)}` };
+    released += to - from;
+  }
+  return { released };
+}

@@ -1,6 +1,6 @@
 export { execve } from "./exec.ts";
 export { tuneAllocator, PURGE_DELAY_ENV, PURGE_DELAY_MS, type AllocatorTuning } from "./allocator.ts";
-export { adviseHugePages, transparentHugePageMode, type HugePageAdvice } from "./hugepages.ts";
+export { adviseHugePages, releasePages, transparentHugePageMode, type HugePageAdvice, type PageRelease } from "./hugepages.ts";
 export { loadShim, loadedShim, SHIM_ABI, SHIM_ENV, type Shim, type ShimLoad } from "./shim.ts";
 export { UringRing, probeUring, uringUnavailable, addressOf, EV_ACCEPT, EV_RECV, EV_SEND, EV_WAKE, EVENT_WORDS, EVF_MORE, type RingSettings } from "./uring.ts";
 export {

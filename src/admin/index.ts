@@ -4,8 +4,12 @@
 import { metricsContentType, metricsText } from "../metrics/index.ts";
 
 export interface AdminOptions {
-  /** True while the server accepts clients; /ready answers 503 otherwise. */
-  ready: () => boolean;
+  /**
+   * Readiness, asked on every /ready: true while the server accepts clients (listening, not
+   * starting, not shutting down); otherwise false or the reason ("starting", "shutting
+   * down"), and /ready answers 503 with it.
+   */
+  ready: () => boolean | string;
 }
 
 export interface AdminServer {
@@ -55,8 +59,10 @@ export function startAdmin(address: string, opts: AdminOptions): AdminServer {
             return new Response(await metricsText(), { headers: { "content-type": metricsContentType } });
           case "/health":
             return text("OK");
-          case "/ready":
-            return opts.ready() ? text("OK") : text("not ready\n", 503);
+          case "/ready": {
+            const ready = opts.ready();
+            return ready === true ? text("OK") : text(`not ready: ${ready === false || ready === "" ? "not accepting connections" : ready}\n`, 503);
+          }
           case "/":
             return text("crucible admin: /metrics /health /ready\n");
           default:

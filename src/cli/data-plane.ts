@@ -19,7 +19,7 @@ export async function startDataPlane(
 ): Promise<RunningServer> {
   // Pin this thread and map the store's arena (hugepages, NUMA node) before anything else
   // is allocated for the server.
-  const { placement } = await placeServer(config, env, log);
+  const { placement } = await placeServer(config, env, log.child("store"));
   const { startServer } = await loadServer();
   return startServer(config, log, source, {
     ...options,

@@ -6,10 +6,12 @@
 //                   [--dump-config] [--test-config]
 //   crucible-server init [--output FILE] [--force]
 //   crucible-server doctor [CONFIG] [--set ...]
+//   crucible-server diagnostics [--output DIR] [--host HOST] [--port N] [--config FILE] [--metrics HOST:PORT]
 //   crucible-server version | --version
 //
-// Exit codes: 0 ok; 1 doctor found a problem, or an unexpected failure; 2 configuration,
-// usage or start-up error (bad config, address in use, log file not writable).
+// Exit codes: 0 ok; 1 doctor found a problem, diagnostics could not reach the server, or an
+// unexpected failure; 2 configuration, usage or start-up error (bad config, address in use,
+// log file not writable).
 
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -17,16 +19,20 @@ import { type CommandDef, defineCommand, renderUsage, runCommand } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import {
   applyListenFlags,
+  builtInDefaults,
   type Config,
+  parseAddress,
   ConfigError,
   configTemplate,
   configToToml,
+  defaultConfig,
   loadConfig,
   type LoadResult,
 } from "../config/index.ts";
 import { type OptionSpec, preprocess, UsageError } from "./args.ts";
 import { formatChecks, nativeFacts, reservedFds, runChecks } from "./doctor.ts";
-import { createProcessLogger } from "./logger.ts";
+import { collectDiagnostics, DiagnosticsError, type Target } from "./diagnostics.ts";
+import { createProcessLogger, type ProcessLogger } from "./logger.ts";
 import { startDataPlane } from "./data-plane.ts";
 import type { Logger } from "../stdx/index.ts";
 import type { WorkerData } from "./server-worker.ts";
@@ -117,11 +123,30 @@ function out(text: string): void {
   currentEnv.stdout(text);
 }
 
-async function runServer(config: Config, source: string): Promise<void> {
+async function runServer(loaded: LoadResult): Promise<void> {
+  const { config, source, logModules } = loaded;
   const env = currentEnv;
-  const log = createProcessLogger(config.logging);
-  log.info(`crucible-server ${VERSION} starting`, { pid: process.pid, config: source });
-  log.info(`using config: ${source}`);
+  const root = createProcessLogger(config.logging, { modules: logModules });
+  const log = root.child("cli");
+  log.info(`crucible-server ${VERSION} starting`, { version: VERSION, bun: Bun.version, pid: process.pid, config: source });
+  // Where the configuration came from: a file (and its full path), or the embedded defaults,
+  // and what changed it on the way.
+  const sourceFields: Record<string, unknown> =
+    source === builtInDefaults ? { config: source, source: "defaults" } : { config: source, source: "file", path: resolve(env.cwd, source) };
+  if (env.sets.length > 0) sourceFields.overrides = env.sets;
+  const logEnv = env.env.CRUCIBLE_LOG;
+  if (logEnv !== undefined && logEnv.trim() !== "") sourceFields.crucible_log = logEnv;
+  log.info(`using config: ${source}`, sourceFields);
+  log.info(`logging: level ${config.logging.level}, format ${config.logging.format}, to ${config.logging.file === "" ? "stderr" : config.logging.file}`, {
+    log_level: config.logging.level,
+    format: config.logging.format,
+    file: config.logging.file,
+    ...(Object.keys(logModules).length > 0 ? { modules: logModules } : {}),
+    ...(config.logging.file !== "" && config.logging.max_log_size > 0 ? { max_log_size: config.logging.max_log_size, max_log_files: config.logging.max_log_files } : {}),
+  });
+  if (config.logging.file === "" && config.logging.max_log_size > 0) {
+    log.warn("logging.max_log_size has no effect: the log goes to stderr (set [logging] file to log to a rotated file)");
+  }
   if (allocatorTuning && !allocatorTuning.tuned) log.warn(`allocator tuning skipped (${allocatorTuning.why}); set ${PURGE_DELAY_ENV}=${PURGE_DELAY_MS} in the environment for lower CPU under write load`);
 
   checkOpenFileLimit(config.server.maxclients, log);
@@ -132,23 +157,30 @@ async function runServer(config: Config, source: string): Promise<void> {
   let running: { ready(): boolean } | undefined;
   let admin: ReturnType<typeof startAdmin> | undefined;
   if (config.metrics.address !== "") {
-    admin = startAdmin(config.metrics.address, { ready: () => running?.ready() ?? false });
+    // Once running, not ready means the shutdown has begun (signal, SHUTDOWN or stop()).
+    admin = startAdmin(config.metrics.address, { ready: () => (running === undefined ? "starting" : running.ready() || "shutting down") });
     log.info(`metrics on http://${admin.address}/metrics`, { address: admin.address });
+    // /metrics names the per-command series by statistics slot, as the data plane's command
+    // table numbers them (here, or in the io_uring engine's Worker).
+    const [{ setCommandNames }, { commandSlotNames }] = await Promise.all([import("../metrics/index.ts"), import("../server/index.ts")]);
+    setCommandNames(commandSlotNames());
   }
   const stopped = () => {
     admin?.stop();
-    log.close();
+    log.info("exit: code 0", { code: 0 });
+    root.close();
     env.exit(0);
   };
   try {
     if (!env.dataPlaneWorker || !(await uringWorkerWanted(config, env.env))) {
-      running = await startDataPlane(config, source, log, env.env, env.loadServer, { onStopped: stopped });
+      running = await startDataPlane(config, source, root, env.env, env.loadServer, { onStopped: stopped });
     } else {
-      log.info("io_uring engine: serving clients from a dedicated Worker thread");
-      running = await runWorker(config, source, env.env, log, stopped);
+      log.info("io_uring engine: serving clients from a dedicated Worker thread", { engine: "io_uring", io_engine: config.io_engine });
+      running = await runWorker(loaded, env.env, root, stopped);
     }
   } catch (e) {
     admin?.stop();
+    root.close();
     throw e;
   }
 }
@@ -182,25 +214,36 @@ async function uringWorkerWanted(config: Config, env: Record<string, string | un
  * Start the data plane in a Worker and relay to it: signals become a "stop" message, its
  * start-up errors become this process's (exit code 2 where they say so), its end ends us.
  */
-async function runWorker(config: Config, source: string, env: Record<string, string | undefined>, log: Logger, stopped: () => void): Promise<{ ready(): boolean }> {
-  // The Worker counts into the same shared counters /metrics reads here.
+async function runWorker(loaded: LoadResult, env: Record<string, string | undefined>, root: ProcessLogger, stopped: () => void): Promise<{ ready(): boolean }> {
+  const { config, source, logModules } = loaded;
+  const log = root.child("cli");
+  // The Worker counts into the same shared counters /metrics reads here, and logs through
+  // this thread's sink with the same level state.
   const { countersBuffer } = await import("../metrics/index.ts");
-  const workerData: WorkerData = { config, source, env: { ...env }, countersBuffer };
+  const workerData: WorkerData = { config, source, env: { ...env }, countersBuffer, logState: root.state, logModules };
   const worker = new Worker(new URL("./server-worker.ts", import.meta.url), { workerData });
   let ready = false;
   let done = false;
+  let stopRequested = false;
   // Handlers go in before the Worker can report "listening": a signal in between must not
   // kill the process. The Worker reads the message once it is serving.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, () => {
-      log.info(`received ${signal}, shutting down`);
+      if (stopRequested) {
+        log.info(`received ${signal} again: shutdown already in progress`, { signal });
+        return;
+      }
+      stopRequested = true;
+      log.info(`received ${signal}, shutting down`, { signal, drain_timeout_secs: config.shutdown.drain_timeout_secs });
       ready = false;
       worker.postMessage({ type: "stop", reason: signal });
     });
   }
   return new Promise((resolve, reject) => {
-    worker.on("message", (m: { type: string; message?: string; code?: string; exitCode?: number }) => {
-      if (m.type === "ready") {
+    worker.on("message", (m: { type: string; line?: string; message?: string; code?: string; exitCode?: number }) => {
+      if (m.type === "log") {
+        root.writeLine(m.line!);
+      } else if (m.type === "ready") {
         ready = true;
         resolve({ ready: () => ready });
       } else if (m.type === "stopping") {
@@ -217,11 +260,16 @@ async function runWorker(config: Config, source: string, env: Record<string, str
     worker.on("error", (e) => {
       log.error("the server worker crashed", { error: (e as Error)?.stack ?? String(e) });
       if (!ready) reject(e);
-      else process.exit(1);
+      else {
+        log.error("exit: code 1", { code: 1 });
+        root.close();
+        process.exit(1);
+      }
     });
     worker.on("exit", (code) => {
       if (done) return;
-      log.error("the server worker exited unexpectedly", { code });
+      log.error("the server worker exited unexpectedly; exit: code 1", { worker_exit_code: code, code: 1 });
+      root.close();
       process.exit(1);
     });
   });
@@ -236,7 +284,8 @@ const serverCommand = defineCommand({
   },
   async run({ args }) {
     const ctx = currentEnv;
-    const { config, source } = resolveConfig(args as CommonArgs, ctx);
+    const loaded = resolveConfig(args as CommonArgs, ctx);
+    const { config, source } = loaded;
     if (args["dump-config"]) {
       out(configToToml(config, { source }));
       return;
@@ -245,7 +294,7 @@ const serverCommand = defineCommand({
       out(`configuration OK: ${source}\n`);
       return;
     }
-    await runServer(config, source);
+    await runServer(loaded);
   },
 });
 
@@ -285,6 +334,85 @@ const doctorCommand = defineCommand({
   },
 });
 
+/** A host to connect to for one that listens on every address. */
+function connectHost(host: string): string {
+  return host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "::1" : host;
+}
+
+const diagnosticsCommand = defineCommand({
+  meta: {
+    name: "diagnostics",
+    description:
+      "Collect a diagnostics bundle from a running server (version, INFO, config with secrets redacted, CLIENT LIST, SLOWLOG, /metrics, doctor, system facts) into DIR/crucible-diagnostics-<timestamp>.tar.gz",
+  },
+  args: {
+    output: { type: "string", alias: "o", description: "Directory to write the bundle to (default: the current directory)", valueHint: "DIR" },
+    host: { type: "string", description: "Server host (default: the config's first RESP listener)", valueHint: "HOST" },
+    port: { type: "string", description: "Server port (default: the config's first RESP listener)", valueHint: "N" },
+    config: configArgs.config,
+    "config-file": configArgs["config-file"],
+    set: configArgs.set,
+    metrics: { type: "string", description: 'host:port of the metrics endpoint (default: the config\'s [metrics] address; "" to skip)', valueHint: "HOST:PORT" },
+    timeout: { type: "string", description: "Seconds to wait for the connection and for each reply (default 5)", valueHint: "SECS" },
+  },
+  async run({ args }) {
+    const ctx = currentEnv;
+    const a = args as CommonArgs & { output?: string; host?: string; metrics?: string; timeout?: string };
+    // A config that no longer loads must not stop a bug report: doctor then runs on the
+    // defaults, and the file still goes in the bundle (redacted), with the error noted.
+    const explicit = a.config ?? a["config-file"] ?? ((a as Record<string, unknown>)["c"] as string | undefined);
+    let config: Config;
+    let source: string;
+    const notes: string[] = [];
+    try {
+      ({ config, source } = resolveConfig({ config: a.config, "config-file": a["config-file"] }, ctx));
+    } catch (e) {
+      if (!(e instanceof ConfigError) || (a.host === undefined && a.port === undefined)) throw e;
+      notes.push(`the configuration does not load (${e.message.split("\n")[0]}); doctor ran on the built-in defaults`);
+      config = defaultConfig();
+      source = builtInDefaults;
+    }
+    const resp = config.listener.find((l) => l.protocol === "resp");
+    const fromConfig = resp && resp.path === "" ? parseAddress(resp.address) : null;
+    let target: Target;
+    if (a.host !== undefined || a.port !== undefined) {
+      const port = a.port ?? String(fromConfig?.port ?? 6379);
+      if (!/^\d{1,5}$/.test(port.trim()) || Number(port) < 1 || Number(port) > 65535) throw new UsageError(`Invalid value for --port: ${JSON.stringify(port)}: expected a port from 1 to 65535`, false);
+      const host = a.host ?? connectHost(fromConfig?.host ?? "127.0.0.1");
+      if (host.trim() === "") throw new UsageError("Invalid value for --host: empty", false);
+      target = { host: host.trim().replace(/^\[(.*)\]$/, "$1"), port: Number(port) };
+    } else if (resp && resp.path !== "") {
+      target = { path: resp.path };
+    } else if (fromConfig && fromConfig.port !== 0) {
+      target = { host: connectHost(fromConfig.host), port: fromConfig.port };
+    } else {
+      throw new UsageError(`The configuration (${source}) names no RESP address to connect to${fromConfig ? " (its port is 0)" : ""}; give --host HOST --port PORT`, false);
+    }
+    let metricsAddress = a.metrics ?? config.metrics.address;
+    if (a.metrics === undefined && metricsAddress !== "" && parseAddress(metricsAddress)?.port === 0) metricsAddress = "";
+    if (metricsAddress !== "" && !parseAddress(metricsAddress)) {
+      throw new UsageError(`Invalid value for --metrics: ${JSON.stringify(metricsAddress)}: expected host:port such as 127.0.0.1:9090, or "" to skip`, false);
+    }
+    const timeoutSecs = a.timeout === undefined ? 5 : Number(a.timeout);
+    if (!(timeoutSecs > 0 && timeoutSecs <= 3600)) throw new UsageError(`Invalid value for --timeout: ${JSON.stringify(a.timeout)}: expected seconds, from 0.1 to 3600`, false);
+    const result = await collectDiagnostics({
+      outputDir: a.output ?? ".",
+      target,
+      metricsAddress,
+      config,
+      source,
+      configFile: explicit ?? (source === builtInDefaults ? undefined : source),
+      notes,
+      versionLine: `crucible-server ${VERSION} (bun ${Bun.version})`,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      timeoutMs: timeoutSecs * 1000,
+    });
+    for (const note of result.notes) ctx.stderr(`note: ${note}\n`);
+    out(`${result.bundle}\n`);
+  },
+});
+
 const versionCommand = defineCommand({
   meta: { name: "version", description: "Print the version" },
   run() {
@@ -295,13 +423,24 @@ const versionCommand = defineCommand({
 const subCommands: Record<string, { def: CommandDef<any>; options: OptionSpec[] }> = {
   init: { def: initCommand, options: [{ names: ["output", "o"], takesValue: true }, { names: ["force", "f"], takesValue: false }] },
   doctor: { def: doctorCommand, options: configOptions },
+  diagnostics: {
+    def: diagnosticsCommand,
+    options: [
+      { names: ["output", "o"], takesValue: true },
+      { names: ["host"], takesValue: true },
+      { names: ["port", "p"], takesValue: true },
+      { names: ["config-file", "config", "c"], takesValue: true },
+      { names: ["metrics"], takesValue: true },
+      { names: ["timeout"], takesValue: true },
+    ],
+  },
   version: { def: versionCommand, options: [] },
 };
 
 /** Only for the usage text: citty cannot mix a positional CONFIG with subcommands. */
 const usageCommand = defineCommand({
   ...serverCommand,
-  subCommands: { init: initCommand, doctor: doctorCommand, version: versionCommand },
+  subCommands: { init: initCommand, doctor: doctorCommand, diagnostics: diagnosticsCommand, version: versionCommand },
 });
 
 let currentEnv: Env = defaultEnv();
@@ -309,6 +448,10 @@ let currentEnv: Env = defaultEnv();
 /** Print an error the way operators see it; returns the exit code. */
 export function reportError(e: unknown): number {
   const err = e as { message?: string; code?: string; exitCode?: number };
+  if (e instanceof DiagnosticsError) {
+    currentEnv.stderr(`Error: ${e.message}\n`);
+    return e.exitCode;
+  }
   if (e instanceof ConfigError || e instanceof UsageError || err?.exitCode === 2 || err?.code === "EADDRINUSE") {
     currentEnv.stderr(`Error: ${err.message}\n`);
     if (e instanceof UsageError && e.showHelp) currentEnv.stderr("Run crucible-server --help for usage.\n");
@@ -341,9 +484,10 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       ? [...sub.options, helpOption]
       : [...configOptions, { names: ["dump-config"], takesValue: false }, { names: ["test-config"], takesValue: false }, helpOption];
     const { rest, sets } = preprocess(rawArgs, options);
-    if (sets.length > 0 && sub && sub.def !== doctorCommand) throw new UsageError(`--set is not an option of ${argv[0]}`);
-    const positionals = rest.filter((a, i) => !a.startsWith("-") && !(i > 0 && /^--?(config-file|config|c|bind|port|p|output|o)$/.test(rest[i - 1]!)));
-    const maxPositionals = sub && sub.def !== doctorCommand ? 0 : 1;
+    const takesConfig = !sub || sub.def === doctorCommand || sub.def === diagnosticsCommand;
+    if (sets.length > 0 && !takesConfig) throw new UsageError(`--set is not an option of ${argv[0]}`);
+    const positionals = rest.filter((a, i) => !a.startsWith("-") && !(i > 0 && /^--?(config-file|config|c|bind|port|p|output|o|host|metrics|timeout)$/.test(rest[i - 1]!)));
+    const maxPositionals = takesConfig ? 1 : 0;
     if (positionals.length > maxPositionals) {
       throw new UsageError(
         maxPositionals === 0 ? `Unexpected argument ${positionals[0]}` : `Unexpected argument ${positionals[1]}: only one config file may be given`,

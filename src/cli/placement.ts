@@ -3,7 +3,7 @@
 // cache.numa_node ask, and say in one start-up line what is in effect, with a warning for
 // every request that fell back.
 
-import { type Config, formatCpuList, parseCpuList } from "../config/index.ts";
+import { type Config, formatCpuList, formatSize, parseCpuList } from "../config/index.ts";
 import type { ServerPlacement } from "../server/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import { arenaChunkBytes } from "../store/index.ts";
@@ -21,6 +21,19 @@ export interface Placed {
 export async function placeServer(config: Config, env: Record<string, string | undefined>, log: Logger): Promise<Placed> {
   const shim = await loadShim(env);
   const warnings: string[] = [];
+  const c = config.cache;
+  log.info(
+    `memory: heap ${formatSize(c.heap_size)} in ${formatSize(c.segment_size)} segments, hashtable 2^${c.hashtable_power} slots, eviction ${c.eviction}`,
+    {
+      heap_size: c.heap_size,
+      segment_size: c.segment_size,
+      segments: Math.floor(c.heap_size / c.segment_size),
+      hashtable_power: c.hashtable_power,
+      eviction: c.eviction,
+      hugepage: c.hugepage,
+      numa_node: c.numa_node,
+    },
+  );
 
   // Pin first: the thread that will touch the arena runs where it was asked to.
   let pinnedCpus = "";
@@ -47,6 +60,7 @@ export async function placeServer(config: Config, env: Record<string, string | u
   const node = mapping.numaNode >= 0 ? `NUMA node ${mapping.numaNode}` : "no NUMA binding";
   const cpus = pinnedCpus !== "" ? `pinned to CPUs ${pinnedCpus}` : "not pinned";
   log.info(`placement: heap on ${PAGE_TEXT[mapping.pageSize]}, ${node}, ${cpus}`, {
+    heap_size: config.cache.heap_size,
     page_size: mapping.pageSize,
     numa_node: mapping.numaNode,
     pinned_cpus: pinnedCpus,

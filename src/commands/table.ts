@@ -16,6 +16,17 @@ export const CommandBits = {
 const TX_CONTROL = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
 const SUBSCRIBER_OK = new Set(["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "ping", "quit", "reset"]);
 
+/**
+ * Commands Redis 7.0 flags "may_replicate" (a flag its COMMAND INFO hides, so the specs do not
+ * carry it): CLIENT PAUSE WRITE holds them with the "write" ones.
+ */
+const MAY_REPLICATE = new Set(["publish", "spublish", "pfcount", "eval", "evalsha", "fcall"]);
+
+/** 1 for a command CLIENT PAUSE WRITE holds: flagged "write", or one that may replicate. */
+function mayWriteOf(spec: CommandSpec): number {
+  return spec.flags.includes("write") || MAY_REPLICATE.has(spec.name) ? 1 : 0;
+}
+
 function bitsOf(spec: CommandSpec): number {
   let bits = 0;
   if (spec.flags.includes("denyoom")) bits |= CommandBits.denyOom;
@@ -36,19 +47,29 @@ export class CommandTable {
   private mask: number;
   /** Subcommand tables by container index (undefined for plain commands). */
   private subtables: (CommandTable | undefined)[] = [];
-  /** Calls per command index, for INFO commandstats later. */
-  readonly calls: Float64Array;
   /** CommandBits per command index. */
   readonly bits: Uint8Array;
+  /** Per command index, 1 when CLIENT PAUSE WRITE holds it (read only while a pause is on). */
+  readonly mayWrite: Uint8Array;
+  /**
+   * The statistics slot (metrics' recordCall) per command index. Slots number every command
+   * and subcommand of the root table in order, so two tables built from the same specs (a
+   * Worker's and the main thread's) agree on them.
+   */
+  readonly statSlot: Uint16Array;
+  /** The name of each statistics slot ("get", "client|list"), shared by the root and its subtables. */
+  readonly slotNames: string[];
 
-  constructor(specs: CommandSpec[]) {
+  constructor(specs: CommandSpec[], slotNames: string[] = []) {
     let size = 16;
     while (size < specs.length * 4) size <<= 1;
     this.slots = new Int32Array(size).fill(-1);
     this.mask = size - 1;
+    this.slotNames = slotNames;
+    this.statSlot = new Uint16Array(specs.length);
     for (const spec of specs) this.add(spec);
-    this.calls = new Float64Array(this.specs.length);
     this.bits = Uint8Array.from(this.specs, bitsOf);
+    this.mayWrite = Uint8Array.from(this.specs, mayWriteOf);
   }
 
   private add(spec: CommandSpec): void {
@@ -61,7 +82,9 @@ export class CommandTable {
     let slot = hashName(name, 0, name.length) & this.mask;
     while (this.slots[slot] !== -1) slot = (slot + 1) & this.mask;
     this.slots[slot] = index;
-    this.subtables[index] = spec.subcommands?.length ? new CommandTable(spec.subcommands) : undefined;
+    this.statSlot[index] = this.slotNames.length;
+    this.slotNames.push(spec.name);
+    this.subtables[index] = spec.subcommands?.length ? new CommandTable(spec.subcommands, this.slotNames) : undefined;
   }
 
   indexOf(buf: Uint8Array, off: number, len: number): number {

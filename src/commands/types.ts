@@ -63,6 +63,33 @@ export interface ClientState {
   closeAfterReply: boolean;
   /** Subscribed to a channel or pattern (a RESP2 client is then in subscriber mode). */
   readonly subscribed?: boolean;
+  /** CLIENT NO-EVICT: flag `e` in CLIENT LIST. */
+  noEvict: boolean;
+  /** CLIENT REPLY state, ReplyFlag bits (0: every reply is sent). */
+  replyFlags: number;
+}
+
+/**
+ * CLIENT REPLY's state (Redis's CLIENT_REPLY_OFF, _SKIP_NEXT, _SKIP): after each command the
+ * server drops its reply while `off` or `skip` is set, then `skipNext` (set by CLIENT REPLY
+ * SKIP) becomes `skip` for the next command and `skip` is cleared.
+ */
+export const ReplyFlag = { off: 1, skipNext: 2, skip: 4 } as const;
+
+/** A client's class for CLIENT LIST TYPE and CLIENT KILL TYPE (Redis's getClientTypeByName). */
+export type ClientType = "normal" | "master" | "replica" | "pubsub";
+
+/** CLIENT KILL's filters: every one given must match (Redis's new form; the old form is `addr`). */
+export interface ClientKillFilter {
+  id?: number;
+  type?: ClientType;
+  addr?: string;
+  laddr?: string;
+  user?: string;
+  /** Only clients connected for more than this many seconds. */
+  maxAgeSecs?: number;
+  /** Leave the calling client alone. */
+  skipMe: boolean;
 }
 
 /**
@@ -77,6 +104,9 @@ export interface KeySignals {
   dbChanging(c: Ctx, db: number): void;
 }
 
+/** One MEMORY STATS field: an integer, a ratio (a double), or a nested map (db.N). */
+export type MemoryStat = [name: string, value: number | { ratio: number } | MemoryStat[]];
+
 /** Server facilities below the commands layer's reach, implemented by src/server. */
 export interface ServerHooks {
   readonly maxValueSizeBytes: number;
@@ -85,13 +115,36 @@ export interface ServerHooks {
   readonly commands: CommandTable;
   /** INFO text for the given lower-case section names ([] = default sections). */
   info(sections: string[]): string;
-  /** CLIENT LIST lines; ids filter when given. */
-  clientList(ids?: number[]): string;
+  /** CLIENT LIST lines: every client, those of one type, or those of the given ids (in that order). */
+  clientList(caller: ClientState, ids?: number[], type?: ClientType): string;
   clientInfo(client: ClientState): string;
+  /**
+   * CLIENT KILL: closes every other matching client once what is queued for it is written;
+   * `self` when the caller matched too (it closes after this command's reply).
+   */
+  clientKill(caller: ClientState, filter: ClientKillFilter): { killed: number; self: boolean };
+  /** CLIENT PAUSE: hold every command (all) or those that write, for ms from now. */
+  clientPause(ms: number, all: boolean): void;
+  /** CLIENT UNPAUSE: end the pause; held clients go on in the order they were held. */
+  clientUnpause(): void;
+  /** CLIENT UNBLOCK: 1 when the client was in a blocking command and is now woken, else 0. */
+  clientUnblock(caller: ClientState, id: number, withError: boolean): number;
+  /** A user of that name exists (CLIENT KILL USER). */
+  userExists(name: string): boolean;
   /** CONFIG GET: name/value pairs of the parameters matching any of the glob patterns. */
   configGet(patterns: string[]): [string, string][];
   /** CONFIG SET of several parameters, all or nothing; returns an error reply text or null. */
   configSet(pairs: [string, string][]): string | null;
+  /** CONFIG REWRITE: save the running configuration to the config file; an error reply text, or null when done. */
+  configRewrite(): string | null;
+  /** MEMORY STATS: Redis 7.0's fields (and Crucible's own), in order. */
+  memoryStats(): MemoryStat[];
+  /** MEMORY DOCTOR's report. */
+  memoryDoctor(): string;
+  /** MEMORY MALLOC-STATS's report. */
+  mallocStats(): string;
+  /** MEMORY PURGE: give memory that holds nothing back to the OS. */
+  memoryPurge(): void;
   resetStats(): void;
   /** SHUTDOWN: begins a graceful shutdown; returns an error text when refused. */
   shutdown(client: ClientState, reason: string): string | null;

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
-import type { LogLevel } from "../stdx/index.ts";
-import { logLevels } from "../stdx/index.ts";
+import type { LogLevel, LogModule, LogModuleLevels } from "../stdx/index.ts";
+import { logLevels, logModules } from "../stdx/index.ts";
 import { ConfigError } from "./errors.ts";
 import {
   type Config,
@@ -87,6 +87,8 @@ export function describeAllowed(def: KeyDef): string {
       return `a CPU list such as "0-3", "1,3,8" or "0-15:2" (a range with a stride), joined by commas, or "" for none`;
     case "path":
       return "a file path";
+    case "string":
+      return def.patternDoc ?? "a string";
     case "bool":
       return "true or false";
   }
@@ -151,6 +153,11 @@ function coerce(def: KeyDef, raw: unknown, origin: Origin, line: number | undefi
     }
     case "path": {
       if (typeof raw !== "string" || raw.includes("\0")) bad();
+      value = raw as string;
+      break;
+    }
+    case "string": {
+      if (typeof raw !== "string" || (def.pattern !== undefined && !def.pattern.test(raw))) bad();
       value = raw as string;
       break;
     }
@@ -443,31 +450,59 @@ export function applyOverride(cfg: Config, override: string, file = "--set"): vo
   } else (c[section] as Record<string, unknown>)[key] = value;
 }
 
+/** CRUCIBLE_LOG's meaning: the level of every module, and levels for some modules apart. */
+export interface LogFilter {
+  /** From a bare level ("debug") or "crucible=LEVEL"; undefined: keep logging.level. */
+  level?: LogLevel;
+  /** "server=debug", "crucible::store=trace" → { server: "debug", store: "trace" }. */
+  modules: LogModuleLevels;
+}
+
+/** The troubleshooting guide's module names that Crucible calls otherwise. */
+const moduleAliases: Record<string, LogModule> = { storage: "store" };
+
 /**
- * The level CRUCIBLE_LOG asks for. Accepts RUST_LOG's forms: "debug", "crucible=debug",
- * "crucible::storage=trace,crucible=info". Per-module filters are not supported, so the
- * most verbose level named for crucible (or any module of it) wins.
+ * Parse CRUCIBLE_LOG, which takes RUST_LOG's forms: "debug", "crucible=debug",
+ * "info,server=debug", "crucible::storage=trace,crucible::server=debug,crucible=info".
+ * A bare level or "crucible=LEVEL" sets every module; "MODULE=LEVEL" or
+ * "crucible::MODULE=LEVEL" sets one (see logModules; "storage" is "store"); a later
+ * directive wins over an earlier one. Anything else (a level that does not exist, a module
+ * Crucible does not have) is refused with the reason, so a typo cannot go unnoticed.
  */
-export function parseLogEnv(value: string): LogLevel {
-  let best: LogLevel | undefined;
+export function parseLogFilter(value: string): LogFilter {
+  const fail = (why: string): never => {
+    throw new ConfigError(`Invalid CRUCIBLE_LOG=${JSON.stringify(value)}: ${why}`, { file: "CRUCIBLE_LOG", key: "logging.level" });
+  };
+  const example = "e.g. CRUCIBLE_LOG=debug or CRUCIBLE_LOG=info,server=debug";
+  const filter: LogFilter = { modules: {} };
+  let any = false;
   for (const directive of value.split(",").map((d) => d.trim()).filter(Boolean)) {
     const eq = directive.lastIndexOf("=");
     const target = eq < 0 ? "" : directive.slice(0, eq).trim();
     let level = (eq < 0 ? directive : directive.slice(eq + 1)).trim().toLowerCase();
     if (level === "warning") level = "warn";
     if (!(logLevels as string[]).includes(level)) {
-      throw new ConfigError(
-        `Invalid CRUCIBLE_LOG=${JSON.stringify(value)}: ${JSON.stringify(level)} is not a log level; expected one of ${logLevels.join(", ")}, e.g. CRUCIBLE_LOG=debug or CRUCIBLE_LOG=crucible=debug`,
-        { file: "CRUCIBLE_LOG", key: "logging.level" },
+      fail(`${JSON.stringify(level)} is not a log level; expected one of ${logLevels.join(", ")}, ${example}`);
+    }
+    any = true;
+    const lower = target.toLowerCase();
+    if (lower === "" || lower === "crucible") {
+      filter.level = level as LogLevel;
+      continue;
+    }
+    const path = lower.startsWith("crucible::") ? lower.slice("crucible::".length) : lower;
+    const module = moduleAliases[path] ?? path;
+    if (!(logModules as readonly string[]).includes(module)) {
+      const guide = /^ferrite(::|$)/.test(lower) ? ` (the guide's ferrite:: is crucible:: here, its storage module is store)` : "";
+      fail(
+        `${JSON.stringify(target)} is not a Crucible module${guide}; per-module levels take one of ${logModules.join(", ")} ` +
+          `(written "server=debug" or "crucible::server=debug"), ${example}`,
       );
     }
-    if (target !== "" && target !== "crucible" && !/^crucible(::|_|-)/.test(target)) continue;
-    if (best === undefined || logLevels.indexOf(level as LogLevel) > logLevels.indexOf(best)) best = level as LogLevel;
+    filter.modules[module] = level as LogLevel;
   }
-  if (best === undefined) {
-    throw new ConfigError(`Invalid CRUCIBLE_LOG=${JSON.stringify(value)}: no level for crucible; expected e.g. CRUCIBLE_LOG=debug`, { file: "CRUCIBLE_LOG", key: "logging.level" });
-  }
-  return best;
+  if (!any) fail(`no level given; ${example}`);
+  return filter;
 }
 
 // ---- files --------------------------------------------------------------------------
@@ -485,6 +520,8 @@ export interface LoadResult {
   config: Config;
   /** The file used (as given, or the path found in cwd), or "built-in defaults". */
   source: string;
+  /** Per-module log levels from CRUCIBLE_LOG ({} when it sets none). */
+  logModules: LogModuleLevels;
 }
 
 /** Parse TOML text (from `file`, for messages) into a checked Config. */
@@ -552,10 +589,15 @@ export function loadConfig(opts: LoadOptions): LoadResult {
     }
   }
   const logEnv = opts.env?.CRUCIBLE_LOG;
-  if (logEnv !== undefined && logEnv.trim() !== "") config.logging.level = parseLogEnv(logEnv);
+  let logModules: LogModuleLevels = {};
+  if (logEnv !== undefined && logEnv.trim() !== "") {
+    const filter = parseLogFilter(logEnv);
+    if (filter.level !== undefined) config.logging.level = filter.level;
+    logModules = filter.modules;
+  }
   for (const o of opts.overrides ?? []) applyOverride(config, o);
   checkConsistency(config, source);
-  return { config, source };
+  return { config, source, logModules };
 }
 
 /**

@@ -3,7 +3,7 @@
 // config/example.toml are all driven from this table.
 
 import type { LogFormat, LogLevel } from "../stdx/index.ts";
-import { logLevels } from "../stdx/index.ts";
+import { logLevels, logModules } from "../stdx/index.ts";
 import { allowedCpus, hostPaths, numaNodes } from "./host.ts";
 import { formatCpuList, parseCpuList } from "./units.ts";
 
@@ -50,6 +50,10 @@ export interface Config {
     hashtable_power: number;
     max_value_size: number;
     eviction: EvictionPolicy;
+    /** Redis's lfu-log-factor: how slowly the LFU counter grows with hits. */
+    lfu_log_factor: number;
+    /** Redis's lfu-decay-time: minutes of idleness per decrement of the LFU counter; 0 = never. */
+    lfu_decay_time: number;
     hugepage: (typeof hugepageModes)[number];
     /** -1 = no binding. */
     numa_node: number;
@@ -64,6 +68,10 @@ export interface Config {
     format: LogFormat;
     /** "" = stderr. */
     file: string;
+    /** Rotate `file` before it grows past this many bytes; 0 = never. */
+    max_log_size: number;
+    /** Rotated files kept: file.1 (newest) ... file.N. */
+    max_log_files: number;
   };
   shutdown: {
     drain_timeout_secs: number;
@@ -81,12 +89,20 @@ export interface Config {
     client_output_buffer_limit: number;
     /** Bytes of pending output a pub/sub subscriber may hold; 0 = unlimited. */
     client_output_buffer_limit_pubsub: number;
+    /** Microseconds; negative = slowlog off, 0 = log every command. */
+    slowlog_log_slower_than: number;
+    slowlog_max_len: number;
+    /** Milliseconds; 0 = latency monitor off. */
+    latency_monitor_threshold: number;
+    latency_tracking: boolean;
+    /** Redis's notify-keyspace-events flags ("" = off). */
+    notify_keyspace_events: string;
   };
 }
 
 export type SectionName = "" | "workers" | "uring" | "cache" | "listener" | "metrics" | "logging" | "shutdown" | "server";
 
-export type KeyType = "enum" | "int" | "size" | "duration" | "address" | "cpulist" | "path" | "bool";
+export type KeyType = "enum" | "int" | "size" | "duration" | "address" | "cpulist" | "path" | "bool" | "string";
 
 /** A key's typed value: bytes for sizes, seconds for durations. */
 export type KeyValue = string | number | boolean;
@@ -109,6 +125,9 @@ export interface KeyDef {
   sentinel?: { value: number; means: string };
   /** An int that must be a power of two (ring sizes). */
   powerOfTwo?: boolean;
+  /** A "string" key's allowed text, and that in words for the docs and errors. */
+  pattern?: RegExp;
+  patternDoc?: string;
   /**
    * Checks a well-formed value against this host (a NUMA node or CPU it lacks): returns
    * why it is refused, or undefined. Run at load, so the error names the file and line.
@@ -143,8 +162,8 @@ export const sections: readonly SectionDef[] = [
   { name: "cache", doc: "The keyspace: memory, segments, hashtable and eviction." },
   { name: "listener", array: true, doc: "One [[listener]] table per listening socket. Repeat the table for more." },
   { name: "metrics", doc: "Prometheus /metrics, /health and /ready on a separate HTTP port." },
-  { name: "logging", doc: "Log level, format and destination. CRUCIBLE_LOG=debug overrides the level." },
-  { name: "shutdown", doc: "Graceful shutdown on SIGTERM/SIGINT: stop accepting, drain, exit." },
+  { name: "logging", doc: "Log level, format, destination and rotation. CRUCIBLE_LOG overrides the level: CRUCIBLE_LOG=debug, or per module: CRUCIBLE_LOG=info,server=debug." },
+  { name: "shutdown", doc: "Graceful shutdown on SIGTERM, SIGINT or SHUTDOWN: stop accepting (listeners closed), drain (replies already asked for are sent, then clients are closed), cut whoever is left when the drain timeout passes, exit 0. Each phase is logged." },
   { name: "server", doc: "Client limits and connection handling (Redis-compatible names)." },
 ];
 
@@ -211,8 +230,16 @@ export const schema: readonly KeyDef[] = [
     doc: "Largest value a SET may store; larger values are refused.",
   },
   {
-    section: "cache", name: "eviction", type: "enum", values: evictionPolicies, default: "s3fifo",
-    doc: "What to evict when the heap is full: \"s3fifo\", \"fifo\", \"random\" (whole segments), or \"noeviction\" (writes fail with -OOM).",
+    section: "cache", name: "eviction", type: "enum", values: evictionPolicies, default: "s3fifo", runtime: true, redisName: "maxmemory-policy",
+    doc: "What to evict when the heap is full: \"s3fifo\", \"fifo\", \"random\" (whole segments), or \"noeviction\" (writes fail with -OOM). s3fifo keeps LFU counters for OBJECT FREQ and redis-cli --hotkeys; the others answer OBJECT IDLETIME instead. CONFIG SET maxmemory-policy also takes Redis's allkeys-lru and allkeys-lfu (both mean s3fifo) and allkeys-random (random).",
+  },
+  {
+    section: "cache", name: "lfu_log_factor", type: "int", default: 10, min: 0, max: 2 ** 31 - 1, runtime: true, redisName: "lfu-log-factor",
+    doc: "How slowly a key's LFU counter (OBJECT FREQ, 0-255) grows: a hit increments it with probability 1 / ((counter - 5) * lfu_log_factor + 1), as Redis's lfu-log-factor. 0 counts every hit.",
+  },
+  {
+    section: "cache", name: "lfu_decay_time", type: "int", default: 1, min: 0, max: 2 ** 31 - 1, unit: "minutes", runtime: true, redisName: "lfu-decay-time",
+    doc: "Minutes of idleness that take one off a key's LFU counter, as Redis's lfu-decay-time. 0 = counters never decay.",
   },
   {
     section: "cache", name: "hugepage", type: "enum", values: hugepageModes, default: "none",
@@ -244,20 +271,28 @@ export const schema: readonly KeyDef[] = [
 
   {
     section: "logging", name: "level", type: "enum", values: logLevels, default: "info", runtime: true, redisName: "loglevel",
-    doc: "error, warn, info, debug or trace. CRUCIBLE_LOG=debug overrides it.",
+    doc: "error, warn, info, debug or trace. The CRUCIBLE_LOG environment variable overrides it (CRUCIBLE_LOG=debug), and may set modules apart (CRUCIBLE_LOG=info,server=debug; modules: " + logModules.join(", ") + "). CONFIG SET loglevel changes it for every module at once.",
   },
   {
     section: "logging", name: "format", type: "enum", values: logFormats, default: "pretty",
-    doc: "\"pretty\" for people, \"json\" (one object per line) for log shippers and jq.",
+    doc: "\"pretty\" for people; \"json\" writes one JSON object per line for log shippers and jq, with time (ISO 8601), level, target (the module, e.g. \"crucible::server\"), msg and the line's fields as keys.",
   },
   {
     section: "logging", name: "file", type: "path", default: "", redisName: "logfile",
-    doc: "Append logs to this file instead of stderr. \"\" = stderr.",
+    doc: "Append logs to this file instead of stderr (its directory is created when missing). \"\" = stderr.",
+  },
+  {
+    section: "logging", name: "max_log_size", type: "size", default: 0, min: 1 * KB, max: 1 * TB, unit: "bytes", zeroMeans: "never rotate",
+    doc: "Rotate the log file before it grows past this size (\"100MB\"): crucible.log is renamed crucible.log.1, .1 becomes .2 and so on up to max_log_files, the oldest is dropped, and a new crucible.log is started, while the server runs and without losing a line. 0 = never rotate (leave it to logrotate). Applies only with file set.",
+  },
+  {
+    section: "logging", name: "max_log_files", type: "int", default: 10, min: 1, max: 1000, unit: "files",
+    doc: "How many rotated log files to keep (crucible.log.1 ... crucible.log.N) when max_log_size is set.",
   },
 
   {
     section: "shutdown", name: "drain_timeout_secs", type: "duration", default: 30, min: 0, max: 3600, unit: "seconds",
-    doc: "On SIGTERM/SIGINT, how long to let open connections finish before closing them (\"30s\", \"2m\" or seconds).",
+    doc: "On SIGTERM/SIGINT, how long connected clients may take to receive the replies they asked for before the rest are cut (\"30s\", \"2m\" or seconds). The process exits 0 within it. 0 = cut at once.",
   },
 
   {
@@ -292,6 +327,29 @@ export const schema: readonly KeyDef[] = [
     section: "server", name: "client_output_buffer_limit_pubsub", type: "size", default: 32 * MB, min: 16 * KB, max: 1 * TB, unit: "bytes", zeroMeans: "unlimited", runtime: true,
     doc: "Hard limit on a pub/sub subscriber's pending output (Redis's client-output-buffer-limit pubsub); a subscriber that stops reading is closed there. 0 = unlimited.",
   },
+  {
+    section: "server", name: "slowlog_log_slower_than", type: "int", default: 10_000, min: -1, max: 2 ** 53, unit: "microseconds", runtime: true,
+    redisName: "slowlog-log-slower-than",
+    doc: "SLOWLOG records commands that run this long or longer (microseconds); 0 records every command, -1 none.",
+  },
+  {
+    section: "server", name: "slowlog_max_len", type: "int", default: 128, min: 0, max: 2 ** 31 - 1, unit: "entries", runtime: true, redisName: "slowlog-max-len",
+    doc: "Entries SLOWLOG keeps; the oldest go first.",
+  },
+  {
+    section: "server", name: "latency_monitor_threshold", type: "int", default: 0, min: 0, max: 2 ** 53, unit: "milliseconds", zeroMeans: "off", runtime: true,
+    redisName: "latency-monitor-threshold",
+    doc: "The latency monitor (LATENCY LATEST, HISTORY, DOCTOR) records events at least this long (milliseconds); 0 = off.",
+  },
+  {
+    section: "server", name: "latency_tracking", type: "bool", default: true, runtime: true, redisName: "latency-tracking",
+    doc: "Per-command latency percentiles in INFO latencystats.",
+  },
+  {
+    section: "server", name: "notify_keyspace_events", type: "string", default: "", runtime: true, redisName: "notify-keyspace-events",
+    pattern: /^[Ag$lshzxeKEtmdn]*$/, patternDoc: "Redis's notify-keyspace-events classes: letters of Ag$lshzxeKEtmdn",
+    doc: "Keyspace notifications published over pub/sub, as Redis's notify-keyspace-events: K (__keyspace@<db>__ channels) and/or E (__keyevent@<db>__), with the classes to report: g generic, $ string, l list, s set, h hash, z sorted set, x expired, e evicted, t stream, m key miss, n new key, A = g$lshzxetd. \"\" = off.",
+  },
 ];
 
 /**
@@ -319,9 +377,10 @@ export const keyHints: Record<string, string> = {
   "server.requirepass": "authentication (requirepass) is not supported yet",
   "server.data_dir": "persistence (data_dir) is not supported yet",
   "logging.log_file": "use [logging] file = \"/var/log/crucible/crucible.log\"",
-  "logging.log_rotation": "log rotation is not supported yet; rotate with logrotate's copytruncate",
-  "logging.max_log_size": "log rotation is not supported yet; rotate with logrotate's copytruncate",
-  "logging.max_log_files": "log rotation is not supported yet; rotate with logrotate's copytruncate",
+  "logging.log_rotation": "logs rotate by size only: set [logging] max_log_size = \"100MB\" and max_log_files = 10 (daily or hourly rotation: use logrotate with copytruncate)",
+  "logging.log_thread_ids": "not supported: lines carry no thread id (the io_uring engine's Worker writes through the main thread)",
+  "logging.log_thread_names": "not supported: lines carry no thread name (the io_uring engine's Worker writes through the main thread)",
+  "logging.log_module_path": "not needed: with format = \"json\" every line carries its module as \"target\" (e.g. \"crucible::server\")",
   "cache.maxmemory": "use [cache] heap_size = \"1GB\"",
   "cache.maxmemory_policy": "use [cache] eviction = \"s3fifo\" | \"fifo\" | \"random\" | \"noeviction\"",
   "metrics.port": "the metrics port is part of [metrics] address = \"127.0.0.1:9090\"",

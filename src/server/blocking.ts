@@ -6,7 +6,7 @@
 
 import { latin1 } from "../stdx/index.ts";
 import type { Server } from "./server.ts";
-import type { Session } from "./session.ts";
+import { type Session, settleReplyFlags } from "./session.ts";
 
 /**
  * Serves a blocked client whose key may have data: writes the command's reply into the
@@ -59,7 +59,7 @@ export class Blocking {
     return this.waiting.size;
   }
 
-  /** Clients blocked now (INFO blocked_clients). */
+  /** Clients blocked now, and those CLIENT PAUSE holds (pause.ts), as Redis counts them (INFO blocked_clients). */
   clients = 0;
 
   get readyCount(): number {
@@ -125,6 +125,7 @@ export class Blocking {
         reply.proto = s.proto;
         if (!b.serve(server, s, b, keyIndex)) break;
         this.unblock(s);
+        if (s.replyFlags !== 0) settleReplyFlags(s, reply, start);
         server.writes.add(s, start, reply.pos);
         server.resumeSoon(s);
         if (!this.waiting.has(slot)) break;
@@ -141,6 +142,7 @@ export class Blocking {
     const start = reply.pos;
     reply.proto = s.proto;
     b.timeoutReply(s);
+    if (s.replyFlags !== 0) settleReplyFlags(s, reply, start);
     this.server.writes.add(s, start, reply.pos);
     this.server.writes.flush();
     this.server.resumeSoon(s);

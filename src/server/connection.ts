@@ -1,5 +1,5 @@
 import { Counter, counters } from "../metrics/index.ts";
-import { Wire, type Session } from "./session.ts";
+import { settleReplyFlags, Wire, type Session } from "./session.ts";
 import type { Server } from "./server.ts";
 import { dispatch } from "./dispatch.ts";
 import { onMemcacheData } from "./memcache.ts";
@@ -20,8 +20,8 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
   if (s.closed || s.closeAfterReply) return;
   if (s.wire !== Wire.Resp) return onMemcacheData(server, s, chunk, from, to);
   const length = to - from;
-  if (s.blocked !== null) {
-    // Waiting in a blocking command: keep what it pipelines behind it for later.
+  if (s.blocked !== null || s.paused) {
+    // Waiting in a blocking command, or held by CLIENT PAUSE: keep what it pipelines for later.
     bufferWhileBlocked(server, s, chunk, from, to);
     return;
   }
@@ -49,21 +49,30 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
   const reply = server.reply;
   reply.proto = s.proto;
   let mark = reply.pos;
+  // Each command's time runs from the previous one's end (dispatch.ts execute).
+  server.commandClockNs = Bun.nanoseconds();
   while (start < end) {
     const n = parser.parse(buf, start, end);
     if (n === 0) break;
     if (n < 0) {
       reply.error(parser.error);
       counters[Counter.protocolErrors]++;
-      counters[Counter.errorReplies]++;
       s.closeAfterReply = true;
       start = end;
       break;
     }
+    if (parser.argc > 0 && server.pause.mode !== 0 && server.pause.holds(s)) {
+      // Held by CLIENT PAUSE: the command stays in the input and runs when the pause ends.
+      server.pause.postpone(s);
+      break;
+    }
     start += n;
     if (parser.argc > 0) {
+      const replyFrom = reply.pos;
       dispatch(s, server.table);
       reply.proto = s.proto;
+      // CLIENT REPLY OFF/SKIP; a command that blocked settles them when it is served.
+      if (s.replyFlags !== 0 && s.blocked === null) settleReplyFlags(s, reply, replyFrom);
       if (s.closeAfterReply || s.closed) break;
       if (s.blocked !== null) {
         mark = settleReply(server, s, mark);
@@ -265,6 +274,7 @@ function queueOutput(server: Server, s: Session, src: Uint8Array, from: number, 
   }
   out.set(src.subarray(from, to), s.outStart + s.outLen);
   s.outLen = need;
+  if (need > s.outPeak) s.outPeak = need;
 }
 
 /** The socket can take more: send what was kept back, from a moving start (no copy per drain). */
@@ -277,7 +287,10 @@ export function onDrain(server: Server, s: Session): void {
   s.outLen -= written;
   if (s.outLen === 0) {
     s.outStart = 0;
-    if (s.outBuf!.length > SESSION_OUT_KEEP_BYTES) s.outBuf = null;
+    if (s.outBuf!.length > SESSION_OUT_KEEP_BYTES) {
+      s.outBuf = null;
+      s.outPeak = 0;
+    }
     if (s.closeAfterReply || server.shuttingDown) server.close(s);
   }
 }

@@ -11,7 +11,10 @@ import { UringEngine } from "./uring/index.ts";
  */
 export async function chooseEngine(server: Server, options: ServerOptions, log: Logger): Promise<void> {
   const wanted = options.io_engine;
-  if (wanted === "bun") return;
+  if (wanted === "bun") {
+    log.info("network engine: bun (Bun.listen)", { engine: "bun", io_engine: wanted, why: 'io_engine = "bun"' });
+    return;
+  }
   const unavailable = await uringUnavailable();
   if (unavailable !== null) {
     if (wanted === "uring") {
@@ -24,7 +27,7 @@ export async function chooseEngine(server: Server, options: ServerOptions, log: 
         { exitCode: 2 },
       );
     }
-    log.info("io_engine auto: using Bun's socket layer", { why: unavailable });
+    log.info("io_engine auto: using Bun's socket layer", { engine: "bun", io_engine: wanted, fallback: true, why: unavailable });
     return;
   }
   const u = options.uring;
@@ -36,9 +39,9 @@ export async function chooseEngine(server: Server, options: ServerOptions, log: 
     const errno = (e as { errno?: number }).errno;
     const why = u.sqpoll && (errno === 1 || errno === 13) ? `${(e as Error).message}; sqpoll requires root or CAP_SYS_NICE (set [uring] sqpoll = false)` : (e as Error).message;
     if (wanted === "uring" || u.sqpoll) throw Object.assign(new Error(why), { exitCode: 2 });
-    log.warn("io_engine auto: io_uring setup failed, using Bun's socket layer", { why });
+    log.warn("io_engine auto: io_uring setup failed, using Bun's socket layer", { engine: "bun", io_engine: wanted, fallback: true, why });
     return;
   }
   server.useUring(engine);
-  log.info("network engine: io_uring", { sq_depth: u.sq_depth, buffer_count: u.buffer_count, buffer_size: u.buffer_size, sqpoll: u.sqpoll });
+  log.info("network engine: io_uring", { engine: "io_uring", io_engine: wanted, sq_depth: u.sq_depth, buffer_count: u.buffer_count, buffer_size: u.buffer_size, sqpoll: u.sqpoll });
 }

@@ -1,8 +1,11 @@
-import type { ServerHooks } from "../commands/index.ts";
-import { resetCounters } from "../metrics/index.ts";
+import { ReplyFlag, type ServerHooks } from "../commands/index.ts";
+import { resetCommandStats, resetCounters } from "../metrics/index.ts";
+import { clientKill, clientLine, clientList, clientUnblock, DEFAULT_USER } from "./clients.ts";
 import { infoText } from "./info.ts";
 import { memcacheHooks } from "./memcache-hooks.ts";
 import { configGet, configSet } from "./params.ts";
+import { configRewrite } from "./config-rewrite.ts";
+import { mallocStats, memoryDoctor, memoryPurge, memoryStats } from "./memory-report.ts";
 import type { Server } from "./server.ts";
 import type { Session } from "./session.ts";
 
@@ -18,21 +21,25 @@ export function createHooks(server: Server): ServerHooks {
       return server.table;
     },
     info: (sections) => infoText(server, sections),
-    clientList(ids) {
-      let out = "";
-      for (const s of server.sessions.values()) {
-        if (ids && !ids.includes(s.id)) continue;
-        out += clientLine(server, s) + "\n";
-      }
-      return out;
-    },
-    clientInfo: (client) => clientLine(server, client as Session) + "\n",
+    clientList: (caller, ids, type) => clientList(server, caller as Session, ids, type),
+    clientInfo: (client) => clientLine(server, client as Session, client as Session) + "\n",
+    clientKill: (caller, filter) => clientKill(server, caller as Session, filter),
+    clientPause: (ms, all) => server.pause.pause(ms, all),
+    clientUnpause: () => server.pause.unpause(),
+    clientUnblock: (caller, id, withError) => clientUnblock(server, caller as Session, id, withError),
+    userExists: (name) => name === DEFAULT_USER,
     configGet: (patterns) => configGet(server, patterns),
     configSet: (pairs) => configSet(server, pairs),
+    configRewrite: () => configRewrite(server),
+    memoryStats: () => memoryStats(server),
+    memoryDoctor: () => memoryDoctor(server),
+    mallocStats: () => mallocStats(server),
+    memoryPurge: () => void memoryPurge(server),
     resetStats() {
       resetCounters();
       server.ops.reset();
-      server.table.calls.fill(0);
+      resetCommandStats();
+      server.errorStats.reset();
     },
     shutdown(client, reason) {
       if (server.shuttingDown) return "ERR shutdown already in progress";
@@ -45,6 +52,9 @@ export function createHooks(server: Server): ServerHooks {
       client.db = 0;
       client.proto = 2;
       client.name = "";
+      // As Redis 7.0's clearClientConnectionState: REPLY OFF and a pending SKIP go (a SKIP
+      // already in effect still drops RESET's own reply); NO-EVICT stays.
+      client.replyFlags &= ReplyFlag.skip;
     },
     sleep(ms) {
       Bun.sleepSync(ms);
@@ -54,58 +64,3 @@ export function createHooks(server: Server): ServerHooks {
     signals: server.signals,
   };
 }
-
-function commandName(server: Server, s: Session): string {
-  if (s.lastCommand < 0) return "NULL";
-  const spec = server.table.specs[s.lastCommand];
-  if (s.lastSubcommand >= 0) return server.table.subtable(s.lastCommand)!.specs[s.lastSubcommand].name;
-  return spec.name;
-}
-
-/** CLIENT LIST's flags: b blocked, x in MULTI, P subscriber, N none. */
-function clientFlags(s: Session): string {
-  let f = "";
-  if (s.blocked !== null) f += "b";
-  if (s.subscribed) f += "P";
-  if (s.multi !== null) f += "x";
-  return f === "" ? "N" : f;
-}
-
-/** One CLIENT LIST line with Redis 7's fields. */
-function clientLine(server: Server, s: Session): string {
-  const now = Date.now();
-  const fields: [string, string | number][] = [
-    ["id", s.id],
-    ["addr", s.addr],
-    ["laddr", s.laddr],
-    ["fd", -1],
-    ["name", s.name],
-    ["age", Math.floor((now - s.createdMs) / 1000)],
-    ["idle", Math.floor((now - s.lastInteractionMs) / 1000)],
-    ["flags", clientFlags(s)],
-    ["db", s.db],
-    ["sub", s.channels.size],
-    ["psub", s.patterns.size],
-    ["ssub", 0],
-    ["multi", s.multi === null ? -1 : s.multi.length],
-    ["qbuf", s.inLen],
-    ["qbuf-free", s.inBuf ? s.inBuf.length - s.inLen : 0],
-    ["argv-mem", 0],
-    ["multi-mem", 0],
-    ["rbs", s.inBuf?.length ?? 0],
-    ["rbp", 0],
-    ["obl", 0],
-    ["oll", s.outLen > 0 ? 1 : 0],
-    ["omem", s.outBuf?.length ?? 0],
-    ["tot-mem", (s.inBuf?.length ?? 0) + (s.outBuf?.length ?? 0)],
-    ["events", s.outLen > 0 ? "rw" : "r"],
-    ["cmd", commandName(server, s)],
-    ["user", "default"],
-    ["redir", -1],
-    ["resp", s.proto],
-    ["lib-name", s.libName],
-    ["lib-ver", s.libVersion],
-  ];
-  return fields.map(([k, v]) => `${k}=${v}`).join(" ");
-}
-

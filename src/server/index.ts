@@ -1,10 +1,21 @@
 import type { Logger } from "../stdx/index.ts";
 import type { ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
 import { chooseEngine } from "./engine.ts";
-import { Server } from "./server.ts";
+import { CommandTable } from "../commands/index.ts";
+import { Server, serverCommandSpecs } from "./server.ts";
 
 export type { ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
 export { CRUCIBLE_VERSION } from "./info.ts";
+export { serverCommandSpecs } from "./server.ts";
+
+/**
+ * The command of each per-command statistics slot, numbered as the server's command table
+ * numbers them: /metrics names its per-command series with these (metrics' setCommandNames),
+ * on whichever thread serves it.
+ */
+export function commandSlotNames(): string[] {
+  return new CommandTable(serverCommandSpecs()).slotNames;
+}
 
 export interface RunningServer {
   /** Addresses actually bound (port 0 resolved). */
@@ -26,7 +37,9 @@ export interface StartOptions {
 }
 
 /** Start every listener; shutdown on SIGTERM, SIGINT or SHUTDOWN drains clients and exits 0. */
-export async function startServer(options: ServerOptions, log: Logger, configSource: string, start: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(options: ServerOptions, rootLog: Logger, configSource: string, start: StartOptions = {}): Promise<RunningServer> {
+  // Lines from here on are the server module's ("crucible::server"; CRUCIBLE_LOG=server=debug).
+  const log = rootLog.child("server");
   const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)), start.placement ?? null);
   server.onStopping = start.onStopping ?? null;
   await chooseEngine(server, options, log);
@@ -34,7 +47,11 @@ export async function startServer(options: ServerOptions, log: Logger, configSou
   if (start.signals !== false) {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.on(signal, () => {
-        log.info(`received ${signal}, shutting down`);
+        if (server.shuttingDown) {
+          log.info(`received ${signal} again: shutdown already in progress`, { signal });
+          return;
+        }
+        log.info(`received ${signal}, shutting down`, { signal, drain_timeout_secs: options.shutdown.drain_timeout_secs });
         void server.stop(signal);
       });
     }

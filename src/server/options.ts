@@ -14,11 +14,14 @@ export interface ServerOptions {
     hashtable_power: number;
     max_value_size: number;
     eviction: EvictionPolicy;
+    lfu_log_factor: number;
+    /** Minutes. */
+    lfu_decay_time: number;
   };
   listener: { protocol: string; address: string; path: string }[];
   uring: { buffer_count: number; buffer_size: number; sq_depth: number; sqpoll: boolean };
   metrics: { address: string };
-  logging: { level: LogLevel };
+  logging: { level: LogLevel; file: string };
   shutdown: { drain_timeout_secs: number };
   server: {
     maxclients: number;
@@ -29,6 +32,11 @@ export interface ServerOptions {
     client_query_buffer_limit: number;
     client_output_buffer_limit: number;
     client_output_buffer_limit_pubsub: number;
+    slowlog_log_slower_than: number;
+    slowlog_max_len: number;
+    latency_monitor_threshold: number;
+    latency_tracking: boolean;
+    notify_keyspace_events: string;
   };
 }
 

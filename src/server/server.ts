@@ -1,7 +1,7 @@
 import type { Socket, SocketHandler, SocketListener } from "bun";
 import { lstatSync, unlinkSync } from "node:fs";
-import { allCommands, CommandTable } from "../commands/index.ts";
-import { Counter, counters } from "../metrics/index.ts";
+import { allCommands, type CommandSpec, CommandTable } from "../commands/index.ts";
+import { COMMAND_SLOTS, Counter, counters, ErrorStats, publishStoreStats } from "../metrics/index.ts";
 import { BinaryParser, TextParser } from "../protocol/memcache/index.ts";
 import { ReplyWriter, RespParser } from "../protocol/resp/index.ts";
 import { Store } from "../store/index.ts";
@@ -9,16 +9,20 @@ import { adviseHugePages } from "../../ffi/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import { onData, onDrain, PendingWrites } from "./connection.ts";
 import { Blocking } from "./blocking.ts";
+import { ClientPause } from "./pause.ts";
 import { blockingCommands } from "./blocking-commands.ts";
 import { transactionCommands } from "./multi.ts";
 import { Notifier } from "./notify.ts";
 import { PubSub, pubsubCommands } from "./pubsub.ts";
+import { Observer } from "./observer.ts";
+import { observeCommands } from "./observe-commands.ts";
 import { Pushes } from "./push.ts";
 import { ServerSignals } from "./signals.ts";
 import { Watches } from "./watch.ts";
 import { setHandlerErrorReporter } from "./dispatch.ts";
 import { createHooks } from "./hooks.ts";
-import { OpsSampler } from "./info.ts";
+import { applyStartupParams } from "./params.ts";
+import { OpsSampler, usedMemory } from "./info.ts";
 import { splitAddress, type ServerOptions, type ServerPlacement, type ValueValidator } from "./options.ts";
 import { Session, type Shared, Wire } from "./session.ts";
 import type { Listening, Transport } from "./transport.ts";
@@ -29,15 +33,36 @@ const MAXCLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients re
 const CLIENT_CRON_MS = 1000;
 const EMPTY_CHUNK = new Uint8Array(0);
 
+/**
+ * Every command a RESP listener serves, in the order that numbers their statistics slots
+ * (the main thread builds the same table to name a Worker's per-command metrics).
+ */
+export function serverCommandSpecs(): CommandSpec[] {
+  return [...allCommands, ...transactionCommands, ...pubsubCommands, ...blockingCommands, ...observeCommands];
+}
+
 export class Server {
   readonly parser: RespParser;
   readonly reply: ReplyWriter;
   readonly table: CommandTable;
+  /**
+   * When the running command began, in Bun.nanoseconds(): the end of the one before it, or
+   * when its connection's input started to be parsed (connection.ts onData).
+   */
+  commandClockNs = 0;
+  /** SLOWLOG, LATENCY and MONITOR's view of executed commands. */
+  readonly observer: Observer;
+  /** Error replies by code (INFO errorstats). */
+  readonly errorStats = new ErrorStats();
   readonly store: Store;
   /** The time commands and the store see; refreshed per data callback (Redis caches it per command). */
   readonly clock: { ms: number };
   readonly sessions = new Map<number, Session>();
   readonly startedMs = Date.now();
+  /** INFO's run_id (and master_replid): 40 random hex digits per start. */
+  readonly runId = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
+  /** used_memory at start-up and its peak, kept by INFO memory and the cron. */
+  readonly memoryMarks = { startup: 0, peak: 0 };
   readonly listeners: Listening[] = [];
   /** Called as a shutdown begins, whatever started it (signal, SHUTDOWN, stop()). */
   onStopping: (() => void) | null = null;
@@ -51,6 +76,8 @@ export class Server {
   readonly pubsub = new PubSub(this);
   readonly pushes = new Pushes();
   readonly blocking = new Blocking(this);
+  /** CLIENT PAUSE: held clients and the pause's end. */
+  readonly pause = new ClientPause(this);
   readonly signals = new ServerSignals(this);
   readonly notify = new Notifier(this);
   /** Sessions woken from a blocking command, to go on with their pipelined input. */
@@ -95,7 +122,10 @@ export class Server {
     const limits = { get maxDataBytes() { return o.cache.max_value_size; } };
     this.mcText = new TextParser(limits);
     this.mcBinary = new BinaryParser(limits);
-    this.table = new CommandTable([...allCommands, ...transactionCommands, ...pubsubCommands, ...blockingCommands]);
+    this.table = new CommandTable(serverCommandSpecs());
+    if (this.table.slotNames.length > COMMAND_SLOTS) throw new Error(`${this.table.slotNames.length} commands: raise COMMAND_SLOTS`);
+    this.observer = new Observer(this, this.table);
+    this.reply.onError = (text) => this.errorStats.record(text);
     this.shared = {
       argv: this.parser,
       reply: this.reply,
@@ -105,6 +135,9 @@ export class Server {
       clock,
       host: this,
     };
+    // The configured LFU tuning and notify-keyspace-events; remember the start-up values
+    // CONFIG REWRITE compares with.
+    applyStartupParams(this);
   }
 
   private adviseHugePages(view: ArrayBufferView): void {
@@ -134,7 +167,8 @@ export class Server {
     this.timers.push(
       setInterval(() => {
         this.clock.ms = Date.now();
-        this.store.tick();
+        // Active expiry waits while clients are paused, as in Redis.
+        if (this.pause.mode === 0) this.store.tick();
         this.deliverPushes();
       }, STORE_TICK_MS),
     );
@@ -160,7 +194,7 @@ export class Server {
         throw listenError(error, address, port);
       }
       this.listeners.push(l);
-      this.log.info(`listening for ${protocol} on ${l.address}`, { protocol, address: l.address, engine: "io_uring" });
+      this.log.info(`listening for ${protocol} on ${l.address}`, { protocol, address: l.address, engine: "io_uring", ...(path !== "" ? { unix: true } : {}) });
       return;
     }
     const server = this;
@@ -202,7 +236,7 @@ export class Server {
     }
     const bound = path === "" ? `${host}:${boundPort}` : path;
     this.listeners.push({ protocol, address: bound, stop: () => listener.stop(false) });
-    this.log.info(`listening for ${protocol} on ${bound}`, { protocol, address: bound });
+    this.log.info(`listening for ${protocol} on ${bound}`, { protocol, address: bound, engine: "bun", ...(path !== "" ? { unix: true } : {}) });
   }
 
   private accept(socket: Socket<Session>, protocol: string, path: string): void {
@@ -237,6 +271,7 @@ export class Server {
     counters[Counter.connectionsAccepted]++;
     counters[Counter.connectionsActive] = this.sessions.size;
     if (protocol === "memcache") s.wire = Wire.Memcache;
+    if (this.log.enabled("debug")) this.log.debug("client connected", { id, addr, protocol, clients: this.sessions.size });
     return s;
   }
 
@@ -256,7 +291,10 @@ export class Server {
   forget(s: Session): void {
     s.closed = true;
     this.dropClientState(s);
-    if (this.sessions.delete(s.id)) counters[Counter.connectionsActive] = this.sessions.size;
+    if (this.sessions.delete(s.id)) {
+      counters[Counter.connectionsActive] = this.sessions.size;
+      if (this.log.enabled("debug")) this.log.debug("client closed", { id: s.id, addr: s.addr, clients: this.sessions.size });
+    }
     if (this.shuttingDown && this.sessions.size === 0) this.drained?.();
   }
 
@@ -265,6 +303,8 @@ export class Server {
     if (s.watching.length > 0) this.watches.unwatchAll(s);
     if (s.subscribed) this.pubsub.dropAll(s);
     if (s.blocked !== null) this.blocking.unblock(s);
+    if (s.paused) this.pause.drop(s);
+    this.observer.forget(s);
     s.multi = null;
     s.multiDirty = false;
     this.signals.update();
@@ -304,7 +344,7 @@ export class Server {
       const list = this.resuming;
       this.resuming = [];
       this.clock.ms = Date.now();
-      for (const r of list) if (!r.closed && r.blocked === null) onData(this, r, EMPTY_CHUNK, 0, 0);
+      for (const r of list) if (!r.closed && r.blocked === null && !r.paused) onData(this, r, EMPTY_CHUNK, 0, 0);
       this.writes.flush();
     });
   }
@@ -312,6 +352,9 @@ export class Server {
   /** Redis's clientsCron: idle timeouts. */
   private clientCron(): void {
     this.ops.sample();
+    usedMemory(this);
+    // Evictions, expirations and arena use for /metrics, which may be served from another thread.
+    publishStoreStats(this.store.stats());
     const timeoutSecs = this.options.server.timeout;
     if (timeoutSecs <= 0) return;
     const now = Date.now();
@@ -327,8 +370,9 @@ export class Server {
   private drained: (() => void) | null = null;
 
   /**
-   * Graceful shutdown: stop accepting, let every client's pending replies go out, close
-   * clients, and cut whoever is still there when drain_timeout_secs runs out.
+   * Graceful shutdown, each phase logged: stop accepting (close the listeners), let every
+   * client's pending replies go out and close it, cut whoever is still there when
+   * drain_timeout_secs runs out, then hand over to onStopped (which exits 0).
    */
   stop(reason: string): Promise<void> {
     if (this.stopping) return this.stopping;
@@ -336,26 +380,36 @@ export class Server {
       this.shuttingDown = true;
       this.onStopping?.();
       this.writes.flush();
-      this.log.info("shutdown: stop accepting connections", { reason });
+      const timeoutSecs = this.options.shutdown.drain_timeout_secs;
       for (const l of this.listeners) l.stop();
       for (const t of this.timers) clearInterval(t);
+      this.log.info("shutdown: stop accepting connections", {
+        reason,
+        listeners_closed: this.listeners.length,
+        listeners: this.listeners.map((l) => `${l.protocol} ${l.address}`),
+      });
+      const clients = this.sessions.size;
       const waiting = new Promise<void>((resolve) => {
         this.drained = resolve;
       });
       for (const s of [...this.sessions.values()]) this.close(s);
+      let cut = 0;
       if (this.sessions.size > 0) {
-        this.log.info("shutdown: draining clients", { clients: this.sessions.size, timeout_secs: this.options.shutdown.drain_timeout_secs });
+        this.log.info("shutdown: draining clients", { clients: this.sessions.size, closed_idle: clients - this.sessions.size, timeout_secs: timeoutSecs });
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timedOut = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), this.options.shutdown.drain_timeout_secs * 1000);
+          timer = setTimeout(() => resolve(true), timeoutSecs * 1000);
         });
-        const cut = await Promise.race([waiting.then(() => false), timedOut]);
+        const timeout = await Promise.race([waiting.then(() => false), timedOut]);
         clearTimeout(timer);
-        if (cut) {
-          this.log.warn("shutdown: drain timeout, closing remaining clients", { clients: this.sessions.size });
+        if (timeout) {
+          cut = this.sessions.size;
+          this.log.warn("shutdown: drain timeout, closing remaining clients", { clients: cut, timeout_secs: timeoutSecs });
           for (const s of [...this.sessions.values()]) this.close(s, true);
         }
       }
+      this.log.info(`shutdown: connections drained ${clients - cut}, cut ${cut}`, { clients, drained: clients - cut, cut });
+      this.pause.stop();
       this.uring?.destroy();
       this.log.info("shutdown: complete");
       this.onStopped();

@@ -1,4 +1,4 @@
-import type { ClientState, Ctx, ServerHooks } from "../commands/index.ts";
+import { type ClientState, type Ctx, ReplyFlag, type ServerHooks } from "../commands/index.ts";
 import type { Argv, Reply } from "../protocol/resp/index.ts";
 import type { StoreApi } from "../store/index.ts";
 import type { Transport } from "./transport.ts";
@@ -35,6 +35,12 @@ export class Session implements Ctx, ClientState {
   libVersion = "";
   closeAfterReply = false;
   closed = false;
+  /** CLIENT NO-EVICT (flag `e`). */
+  noEvict = false;
+  /** CLIENT REPLY OFF/SKIP state (ReplyFlag bits); 0 on the common path. */
+  replyFlags = 0;
+  /** Held by CLIENT PAUSE (pause.ts): its input waits, unparsed, until the pause ends. */
+  paused = false;
   wire: Wire = Wire.Resp;
   /** Bytes of an oversized memcache value still to be dropped from the stream. */
   swallow = 0;
@@ -48,6 +54,8 @@ export class Session implements Ctx, ClientState {
   outBuf: Uint8Array | null = null;
   outStart = 0;
   outLen = 0;
+  /** The most output held back at once since outBuf was allocated (CLIENT LIST rbp). */
+  outPeak = 0;
 
   readonly createdMs: number;
   lastInteractionMs: number;
@@ -114,4 +122,14 @@ export class Session implements Ctx, ClientState {
     if (s.buf.length < bytes) s.buf = new Uint8Array(Math.max(bytes, s.buf.length * 2));
     return s.buf;
   }
+}
+
+/**
+ * After a command's reply, written to `reply` from `from`: CLIENT REPLY OFF or SKIP drop it,
+ * and a SKIP lasts one command (Redis's resetClient). Called only when s.replyFlags is set.
+ */
+export function settleReplyFlags(s: Session, reply: Reply, from: number): void {
+  const f = s.replyFlags;
+  if ((f & (ReplyFlag.off | ReplyFlag.skip)) !== 0) reply.pos = from;
+  s.replyFlags = (f & ReplyFlag.skipNext) !== 0 ? (f & ReplyFlag.off) | ReplyFlag.skip : f & ReplyFlag.off;
 }

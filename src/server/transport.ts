@@ -15,6 +15,8 @@ export interface Transport {
    * still queued when end() is called.
    */
   readonly reportsClose?: boolean;
+  /** The socket's file descriptor, where the engine knows it (CLIENT LIST fd); Bun's sockets do not say. */
+  readonly fd?: number;
 }
 
 /** A bound listener, as the server keeps it. */

@@ -12,7 +12,7 @@ import { Arena } from "./arena.ts";
 import { Segments, NONE } from "./segments.ts";
 import { LargeValues } from "./large.ts";
 import { STREAMS, STREAM_NO_TTL, ttlBucket } from "./ttl.ts";
-import { LFU_INIT, lfuDecay, lfuIncrement } from "./lfu.ts";
+import { LFU_DECAY_SECONDS, LFU_INIT, LFU_LOG_FACTOR, lfuDecay, lfuIncrement } from "./lfu.ts";
 import {
   ACCESS_TIME_MASK,
   ACCESS_VISITED,
@@ -87,7 +87,8 @@ export class Store implements StoreApi {
   obj: StoreObject | null = null;
   itemHandle = -1;
 
-  readonly options: StoreSettings;
+  /** The sizing and policy in effect (setEviction replaces the policy at runtime). */
+  options: StoreSettings;
 
   // ---- components (internal: reclaim.ts and tests read them) ----
   readonly arena: Arena;
@@ -95,7 +96,11 @@ export class Store implements StoreApi {
   readonly segs: Segments;
   readonly large: LargeValues;
   readonly nowMs: () => number;
-  readonly policy: number;
+  /** Index in EvictionPolicies; setEviction changes it at runtime (CONFIG SET maxmemory-policy). */
+  policy: number;
+  /** LFU tuning (Redis's lfu-log-factor, and lfu-decay-time in seconds; 0 = never decay). */
+  lfuLogFactor = LFU_LOG_FACTOR;
+  lfuDecaySeconds = LFU_DECAY_SECONDS;
   readonly segSize: number;
   readonly segShift: number;
   readonly offMask: number;
@@ -320,8 +325,8 @@ export class Store implements StoreApi {
       const acc = u32[p + W_ACCESS];
       const nowS = this.clockS;
       let counter = acc >>> LFU_SHIFT;
-      counter = lfuDecay(counter, (nowS - (acc & ACCESS_TIME_MASK)) & ACCESS_TIME_MASK);
-      if (counter < 255) counter = lfuIncrement(counter, this.random01());
+      counter = lfuDecay(counter, (nowS - (acc & ACCESS_TIME_MASK)) & ACCESS_TIME_MASK, this.lfuDecaySeconds);
+      if (counter < 255) counter = lfuIncrement(counter, this.random01(), this.lfuLogFactor);
       const updated = ((counter << LFU_SHIFT) | ACCESS_VISITED | nowS) >>> 0;
       if (updated !== acc) u32[p + W_ACCESS] = updated;
     }
@@ -364,7 +369,7 @@ export class Store implements StoreApi {
   itemFreq(): number {
     const acc = this.rU32[this.rWord];
     const idle = (this.clockSeconds(this.nowMs()) - (acc & ACCESS_TIME_MASK)) & ACCESS_TIME_MASK;
-    return lfuDecay(acc >>> LFU_SHIFT, idle);
+    return lfuDecay(acc >>> LFU_SHIFT, idle, this.lfuDecaySeconds);
   }
 
   /** Read the clock exactly, refreshing the cached one. */
@@ -1256,6 +1261,7 @@ export class Store implements StoreApi {
     return {
       usedBytes: this.segs.used * this.segSize,
       liveBytes: this.liveBytes + this.large.bytes,
+      largeBytes: this.large.bytes,
       heapSizeBytes: this.options.heapSizeBytes,
       segmentSizeBytes: this.segSize,
       segmentsTotal: this.segs.count,
@@ -1274,6 +1280,48 @@ export class Store implements StoreApi {
   /** Bytes the index holds outside the arena (hashtable and chain links). */
   indexBytes(): number {
     return this.ht.bytes;
+  }
+
+  /**
+   * Switch the eviction policy on a running store (CONFIG SET maxmemory-policy). The policy
+   * is consulted only when room must be made, and every policy works on the same segment
+   * queues, so the switch takes effect with the next allocation that needs room.
+   */
+  setEviction(eviction: EvictionPolicy): void {
+    const policy = EvictionPolicies.indexOf(eviction);
+    if (policy < 0) throw new Error(`unknown eviction policy ${eviction}`);
+    this.policy = policy;
+    this.options = Object.freeze({ ...this.options, eviction });
+    // A noeviction scan that found nothing is remembered; start afresh under the new policy.
+    this.noCandidateAt = -1;
+  }
+
+  /**
+   * Reclaim every segment whose items have all expired (tick() does a few per call), for
+   * MEMORY PURGE. Returns the segments reclaimed.
+   */
+  reclaimAllExpired(): number {
+    let total = 0;
+    for (let n = reclaimExpired(this, this.readClock(), TICK_SEGMENTS); n > 0; n = reclaimExpired(this, this.readClock(), TICK_SEGMENTS)) total += n;
+    return total;
+  }
+
+  /** Bytes appended to the segments in use (live and dead items, not the open segments' unwritten tails). */
+  writtenBytes(): number {
+    const segs = this.segs;
+    let total = 0;
+    for (let s = 0; s < segs.count; s++) if (segs.stream[s] !== NONE) total += segs.write[s]!;
+    return total;
+  }
+
+  /** Visit each free segment's bytes (its chunk view, offset and length): they hold nothing. */
+  forEachFreeSegment(visit: (chunk: Uint8Array, offset: number, length: number) => void): void {
+    const segs = this.segs;
+    const arena = this.arena;
+    for (let s = 0; s < segs.count; s++) {
+      if (segs.stream[s] !== NONE) continue;
+      visit(arena.chunkU8[arena.segChunk[s]]!, arena.segBase[s]!, this.segSize);
+    }
   }
 }
 

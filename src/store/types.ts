@@ -105,6 +105,8 @@ export interface StoreStats {
   usedBytes: number;
   /** Bytes of live items (header + key + value) plus large-value side allocations. */
   liveBytes: number;
+  /** Bytes the side table (large strings, non-string objects) charges against the heap. */
+  largeBytes: number;
   heapSizeBytes: number;
   segmentSizeBytes: number;
   segmentsTotal: number;

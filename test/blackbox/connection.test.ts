@@ -55,7 +55,9 @@ describe("connection commands", () => {
     expect(list).toContain("cmd=client|list");
     expect(list).toMatch(/id=\d+ addr=127\.0\.0\.1:\d+ laddr=127\.0\.0\.1:\d+ /);
     expect(await c.call("CLIENT", "LIST", "ID", String(id))).toContain("name=worker-1");
-    expect(await c.call("CLIENT", "LIST", "ID", "0")).toEqual({ error: "ERR Invalid client ID" });
+    // As Redis 7.0.15: an id no client has (0 included) matches nothing; a non-integer is an error.
+    expect(await c.call("CLIENT", "LIST", "ID", "0")).toBe("");
+    expect(await c.call("CLIENT", "LIST", "ID", "x")).toEqual({ error: "ERR Invalid client ID" });
     expect(await c.call("CLIENT", "INFO")).toContain(`id=${id} `);
   });
 
@@ -118,7 +120,9 @@ describe("server commands", () => {
     expect(await c.call("CONFIG", "SET", "maxclients", "lots")).toEqual({ error: "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer" });
     expect(await c.call("CONFIG", "SET", "maxmemory", "1gb")).toEqual({ error: "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - can't set immutable config" });
     expect(await c.call("CONFIG", "SET", "nonsense", "1")).toEqual({ error: "ERR Unknown option or number of arguments for CONFIG SET - 'nonsense'" });
-    expect(await c.call("CONFIG", "SET", "client-query-buffer-limit", "100gb")).toMatchObject({ error: expect.stringContaining("from 1MB to 4GB") });
+    expect(await c.call("CONFIG", "SET", "client-query-buffer-limit", "100gb")).toEqual({
+      error: "ERR CONFIG SET failed (possibly related to argument 'client-query-buffer-limit') - argument must be between 1048576 and 4294967296 inclusive",
+    });
     expect(await c.call("CONFIG", "SET", "constructor", "1")).toEqual({ error: "ERR Unknown option or number of arguments for CONFIG SET - 'constructor'" });
     // All or nothing: a bad second pair leaves the first unchanged.
     expect(await c.call("CONFIG", "SET", "timeout", "7", "maxclients", "-1")).toMatchObject({ error: expect.stringContaining("maxclients") });

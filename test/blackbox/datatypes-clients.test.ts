@@ -70,8 +70,8 @@ describe.each(servers)("ioredis against %s", (_name, port) => {
       await r.sadd("io:s2", "b", "c", "d");
       expect((await r.sinter("io:s1", "io:s2")).sort()).toEqual(["b", "c"]);
       expect(await r.smismember("io:s1", "a", "d")).toEqual([1, 0]);
-      expect(await r.zadd("io:z", 1, "one", 2.5, "two", "+inf", "top")).toBe(3);
-      expect(await r.zrange("io:z", 0, -1, "WITHSCORES")).toEqual(["one", "1", "two", "2.5", "top", "inf"]);
+      expect(await r.zadd("io:z", "1", "one", "2.5", "two", "+inf", "top")).toBe(3);
+      expect(await r.zrange("io:z", "0", "-1", "WITHSCORES")).toEqual(["one", "1", "two", "2.5", "top", "inf"]);
       expect(await r.zincrby("io:z", 1.5, "one")).toBe("2.5");
       expect(await r.zrangebyscore("io:z", "(2.5", "+inf")).toEqual(["top"]);
       expect(await r.zunionstore("io:zu", 2, "io:z", "io:s1", "WEIGHTS", 2, 1)).toBe(6);

@@ -24,7 +24,8 @@ const set: CommandSpec = {
   acl: ["admin", "slow", "dangerous"], summary: "Sets configuration parameters in-flight.", complexity: "O(N) when N is the number of configuration parameters provided",
   args: [{ name: "data", type: "block", multiple: true, arguments: [{ name: "parameter", type: "string" }, { name: "value", type: "string" }] }],
   handler(c) {
-    if ((c.argv.argc - 2) % 2 !== 0) return c.reply.error("ERR wrong number of arguments for 'config|set' command");
+    // configSetCommand: an odd number of words after SET is a syntax error (arity covers too few).
+    if ((c.argv.argc - 2) % 2 !== 0) return c.reply.error("ERR syntax error");
     const pairs: [string, string][] = [];
     for (let i = 2; i < c.argv.argc; i += 2) pairs.push([argText(c, i), argText(c, i + 1)]);
     const error = c.server.configSet(pairs);
@@ -42,6 +43,16 @@ const resetstat: CommandSpec = {
   },
 };
 
+const rewrite: CommandSpec = {
+  ...base, name: "config|rewrite", arity: 2, flags: ["admin", "noscript", "loading", "stale"], since: "2.8.0",
+  acl: ["admin", "slow", "dangerous"], summary: "Rewrite the configuration file with the in memory configuration", complexity: "O(1)",
+  handler(c) {
+    const error = c.server.configRewrite();
+    if (error) c.reply.error(error);
+    else c.reply.ok();
+  },
+};
+
 const help: CommandSpec = {
   ...base, name: "config|help", arity: 2, flags: ["loading", "stale"], since: "5.0.0",
   acl: ["slow"], summary: "Returns helpful text about the different subcommands.", complexity: "O(1)",
@@ -50,11 +61,12 @@ const help: CommandSpec = {
       "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
       "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
       "RESETSTAT", "    Reset statistics reported by the INFO command.",
+      "REWRITE", "    Rewrite the configuration file.",
     ]);
   },
 };
 
 export const config: CommandSpec = {
   ...base, name: "config", arity: -2, flags: [], since: "2.0.0", acl: ["slow"], summary: "A container for server configuration commands.", complexity: "Depends on subcommand.",
-  subcommands: [get, set, resetstat, help],
+  subcommands: [get, set, resetstat, rewrite, help],
 };

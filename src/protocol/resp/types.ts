@@ -19,6 +19,8 @@ export interface Reply {
   simple(text: string): void;
   /** "-text\r\n"; text starts with the error code, e.g. "ERR syntax error". */
   error(text: string): void;
+  /** Error replies written so far (the dispatcher tells failed calls by it). */
+  readonly errors: number;
   integer(n: number): void;
   bigInteger(n: bigint): void;
   bulk(src: Uint8Array, off: number, len: number): void;

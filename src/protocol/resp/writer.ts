@@ -46,6 +46,9 @@ export class ReplyWriter implements Reply {
   buf: Uint8Array;
   pos = 0;
   proto: 2 | 3 = 2;
+  errors = 0;
+  /** Told of every error reply (the server's error statistics); null: nobody. */
+  onError: ((text: string) => void) | null = null;
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = new Uint8Array(Math.max(64, initialBytes));
@@ -97,6 +100,8 @@ export class ReplyWriter implements Reply {
 
   error(text: string): void {
     this.line(45, text);
+    this.errors++;
+    if (this.onError !== null) this.onError(text);
   }
 
   integer(n: number): void {

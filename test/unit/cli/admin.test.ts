@@ -8,7 +8,7 @@ afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
 
-function admin(ready: () => boolean = () => true) {
+function admin(ready: () => boolean | string = () => true) {
   const a = startAdmin("127.0.0.1:0", { ready });
   stops.push(a.stop);
   return a;
@@ -39,6 +39,24 @@ describe("admin endpoint", () => {
     const r = await fetch(`http://127.0.0.1:${a.port}/ready`);
     expect(r.status).toBe(200);
     expect(await r.text()).toBe("OK");
+  });
+
+  test("/ready answers 503 with the reason ready() gives", async () => {
+    let state: boolean | string = "starting";
+    const a = admin(() => state);
+    const get = async () => {
+      const r = await fetch(`http://127.0.0.1:${a.port}/ready`);
+      return [r.status, await r.text()];
+    };
+    expect(await get()).toEqual([503, "not ready: starting\n"]);
+    state = true;
+    expect(await get()).toEqual([200, "OK"]);
+    state = "shutting down";
+    expect(await get()).toEqual([503, "not ready: shutting down\n"]);
+    state = false;
+    expect(await get()).toEqual([503, "not ready: not accepting connections\n"]);
+    // Liveness does not follow readiness.
+    expect((await fetch(`http://127.0.0.1:${a.port}/health`)).status).toBe(200);
   });
 
   test("/metrics serves Prometheus text read from the hot-path counters", async () => {

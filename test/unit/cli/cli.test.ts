@@ -52,7 +52,10 @@ describe("version and help", () => {
   test("--help lists the options and subcommands", async () => {
     const r = await cli(["--help"]);
     expect(r.code).toBe(0);
-    for (const s of ["--dump-config", "--test-config", "--set", "--bind", "--port", "init", "doctor", "version"]) expect(r.stdout).toContain(s);
+    for (const s of ["--dump-config", "--test-config", "--set", "--bind", "--port", "init", "doctor", "diagnostics", "version"]) expect(r.stdout).toContain(s);
+    const diagnostics = await cli(["diagnostics", "--help"]);
+    expect(diagnostics.code).toBe(0);
+    for (const s of ["--output", "--host", "--port", "--config", "--metrics"]) expect(diagnostics.stdout).toContain(s);
     const init = await cli(["init", "--help"]);
     expect(init.code).toBe(0);
     expect(init.stdout).toContain("--output");
@@ -156,6 +159,9 @@ describe("configuration errors exit 2 with the message on stderr", () => {
     r = await cli(["--test-config"], { env: { CRUCIBLE_LOG: "chatty" } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Invalid CRUCIBLE_LOG");
+    r = await cli(["--test-config"], { env: { CRUCIBLE_LOG: "info,tokio=debug" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toStartWith('Error: Invalid CRUCIBLE_LOG="info,tokio=debug": "tokio" is not a Crucible module');
   });
 });
 
@@ -193,7 +199,7 @@ describe("--dump-config", () => {
 
   test("CRUCIBLE_LOG overrides logging.level", async () => {
     const dir = tmp({ "crucible.toml": '[logging]\nlevel = "warn"\n' });
-    for (const [value, level] of [["debug", "debug"], ["crucible=trace", "trace"], ["crucible::storage=debug,crucible=info", "debug"]]) {
+    for (const [value, level] of [["debug", "debug"], ["crucible=trace", "trace"], ["crucible::storage=debug,crucible=info", "info"], ["server=debug", "warn"]]) {
       const r = await cli(["--dump-config"], { cwd: dir, env: { CRUCIBLE_LOG: value! } });
       expect(r.code).toBe(0);
       expect(parseConfigText(r.stdout, "dump").logging.level).toBe(level as never);

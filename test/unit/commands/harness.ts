@@ -49,7 +49,7 @@ export class Harness {
   readonly store: Store;
   readonly parser = new RespParser();
   readonly reply = new ReplyWriter(256);
-  readonly client: ClientState = { id: 1, db: 0, proto: 2, name: "", libName: "", libVersion: "", closeAfterReply: false };
+  readonly client: ClientState = { id: 1, db: 0, proto: 2, name: "", libName: "", libVersion: "", closeAfterReply: false, noEvict: false, replyFlags: 0 };
   readonly hooks: ServerHooks;
   private scratchBuf = new Uint8Array(16);
   readonly ctx: Ctx;

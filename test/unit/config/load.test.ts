@@ -10,7 +10,7 @@ import {
   findKeyLine,
   loadConfig,
   parseConfigText,
-  parseLogEnv,
+  parseLogFilter,
   validateValue,
 } from "../../../src/config/index.ts";
 
@@ -81,7 +81,7 @@ client_output_buffer_limit = 0
       { protocol: "resp", address: "127.0.0.1:6381", path: "" },
     ]);
     expect(cfg.metrics.address).toBe("");
-    expect(cfg.logging).toEqual({ level: "debug", format: "json", file: "/var/log/crucible.log" });
+    expect(cfg.logging).toEqual({ level: "debug", format: "json", file: "/var/log/crucible.log", max_log_size: 0, max_log_files: 10 });
     expect(cfg.shutdown.drain_timeout_secs).toBe(120);
     expect(cfg.server).toMatchObject({ maxclients: 50, timeout: 300, tcp_keepalive: 0, client_output_buffer_limit: 0, databases: 16 });
   });
@@ -140,6 +140,30 @@ describe("errors name the file, line, key and what is allowed", () => {
     expect(e.message).toContain('Unknown key "bind" in section [server]');
     expect(e.message).toContain("[[listener]] address");
     expect(configError(() => parse('[logging]\nlog_file = "/tmp/x"\n')).message).toContain("use [logging] file");
+  });
+
+  test("log rotation keys: sizes and counts, bad values refused with file, line and what is allowed", () => {
+    // The troubleshooting guide's form: a byte count.
+    expect(parse("[logging]\nmax_log_size = 104857600\nmax_log_files = 10\n").logging).toMatchObject({ max_log_size: 100 * 1024 * 1024, max_log_files: 10 });
+    expect(parse('[logging]\nmax_log_size = "64KB"\nmax_log_files = 3\n').logging).toMatchObject({ max_log_size: 64 * 1024, max_log_files: 3 });
+    expect(parse("[logging]\nmax_log_size = 0\n").logging.max_log_size).toBe(0);
+
+    let e = configError(() => parse('[logging]\nfile = "/tmp/c.log"\nmax_log_size = "lots"\n'));
+    expect(e.message).toStartWith('Invalid value for logging.max_log_size in crucible.toml (line 3): "lots": expected a size such as "64MB"');
+    expect(e.message).toContain("from 1KB to 1TB (or 0 = never rotate)");
+    expect(e.line).toBe(3);
+    expect(e.key).toBe("logging.max_log_size");
+    e = configError(() => parse("[logging]\nmax_log_size = 100\n"));
+    expect(e.message).toContain("Invalid value for logging.max_log_size in crucible.toml (line 2): 100");
+    e = configError(() => parse("[logging]\n\nmax_log_files = 0\n"));
+    expect(e.message).toBe("Invalid value for logging.max_log_files in crucible.toml (line 3): 0: expected an integer from 1 to 1000");
+    expect(configError(() => parse('[logging]\nmax_log_files = "ten"\n')).message).toContain("expected an integer from 1 to 1000");
+    expect(configError(() => applyOverride(defaultConfig(), "logging.max_log_files=-1")).message).toStartWith(
+      "Invalid value for logging.max_log_files in --set logging.max_log_files=-1",
+    );
+    // The guide's time-based rotation and thread keys get a pointed hint.
+    expect(configError(() => parse('[logging]\nlog_rotation = "daily"\n')).message).toContain("logs rotate by size only: set [logging] max_log_size");
+    expect(configError(() => parse("[logging]\nlog_thread_ids = true\n")).message).toContain('Unknown key "log_thread_ids" in section [logging]');
   });
 
   test("a key in the wrong [[listener]] table is found on its own line", () => {
@@ -312,13 +336,35 @@ describe("overrides", () => {
     expect(configError(() => loadConfig({ cwd: dir, env: { CRUCIBLE_LOG: "loud" } })).message).toContain("Invalid CRUCIBLE_LOG");
   });
 
-  test("CRUCIBLE_LOG takes RUST_LOG's forms", () => {
-    expect(parseLogEnv("trace")).toBe("trace");
-    expect(parseLogEnv("crucible=debug")).toBe("debug");
-    expect(parseLogEnv("crucible::storage=trace,crucible::server=debug,crucible=info")).toBe("trace");
-    expect(parseLogEnv("tokio=trace,warn")).toBe("warn");
-    expect(parseLogEnv("WARNING")).toBe("warn");
-    expect(() => parseLogEnv("tokio=trace")).toThrow(ConfigError);
+  test("CRUCIBLE_LOG takes RUST_LOG's forms, with Crucible's modules", () => {
+    expect(parseLogFilter("trace")).toEqual({ level: "trace", modules: {} });
+    expect(parseLogFilter("crucible=debug")).toEqual({ level: "debug", modules: {} });
+    expect(parseLogFilter("WARNING")).toEqual({ level: "warn", modules: {} });
+    // The troubleshooting guide's lines, with crucible:: for ferrite:: (its storage is store).
+    expect(parseLogFilter("crucible::storage=trace,crucible::server=debug,crucible=info")).toEqual({ level: "info", modules: { store: "trace", server: "debug" } });
+    expect(parseLogFilter("crucible::storage=debug,crucible::protocol=info")).toEqual({ modules: { store: "debug", protocol: "info" } });
+    expect(parseLogFilter("info,server=debug")).toEqual({ level: "info", modules: { server: "debug" } });
+    // A later directive wins.
+    expect(parseLogFilter("debug,warn,server=trace,server=error")).toEqual({ level: "warn", modules: { server: "error" } });
+  });
+
+  test("CRUCIBLE_LOG refuses what does not map onto Crucible, saying why", () => {
+    const msg = (v: string) => configError(() => parseLogFilter(v)).message;
+    expect(msg("tokio=trace")).toContain('"tokio" is not a Crucible module');
+    expect(msg("tokio=trace")).toContain("cli, config, server, store");
+    expect(msg("ferrite::storage=debug")).toContain("the guide's ferrite:: is crucible:: here");
+    expect(msg("crucible::nosuch=debug")).toContain('"crucible::nosuch" is not a Crucible module');
+    expect(msg("server=loud")).toContain('"loud" is not a log level');
+    expect(msg(",")).toContain("no level given");
+    expect(configError(() => parseLogFilter("store=verbose")).file).toBe("CRUCIBLE_LOG");
+  });
+
+  test("CRUCIBLE_LOG's module levels come back from loadConfig beside the config", () => {
+    const dir = tmp({ "crucible.toml": '[logging]\nlevel = "warn"\n' });
+    const r = loadConfig({ cwd: dir, env: { CRUCIBLE_LOG: "server=debug" } });
+    expect(r.config.logging.level).toBe("warn");
+    expect(r.logModules).toEqual({ server: "debug" });
+    expect(loadConfig({ cwd: dir, env: {} }).logModules).toEqual({});
   });
 
   test("--bind and --port change the first RESP listener", () => {

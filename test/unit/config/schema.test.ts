@@ -59,7 +59,7 @@ describe("schema", () => {
     expect(cfg.uring).toEqual({ buffer_count: 512, buffer_size: 16 * 1024, sq_depth: 2048, sqpoll: false });
     expect(cfg.listener).toEqual([{ protocol: "resp", address: "127.0.0.1:6379", path: "" }]);
     expect(cfg.metrics.address).toBe("127.0.0.1:9090");
-    expect(cfg.logging).toEqual({ level: "info", format: "pretty", file: "" });
+    expect(cfg.logging).toEqual({ level: "info", format: "pretty", file: "", max_log_size: 0, max_log_files: 10 });
     expect(cfg.shutdown.drain_timeout_secs).toBe(30);
     expect(cfg.server).toEqual({
       maxclients: 10000,
@@ -70,7 +70,14 @@ describe("schema", () => {
       client_query_buffer_limit: 1024 ** 3,
       client_output_buffer_limit: 256 * 1024 * 1024,
       client_output_buffer_limit_pubsub: 32 * 1024 * 1024,
+      slowlog_log_slower_than: 10_000,
+      slowlog_max_len: 128,
+      latency_monitor_threshold: 0,
+      latency_tracking: true,
+      notify_keyspace_events: "",
     });
+    expect(cfg.cache.lfu_log_factor).toBe(10);
+    expect(cfg.cache.lfu_decay_time).toBe(1);
   });
 
   test("defaultConfig returns a fresh object each time", () => {

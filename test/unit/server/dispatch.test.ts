@@ -20,7 +20,9 @@ function run(input: string): { reply: string; reported: string[] } {
   const bytes = new TextEncoder().encode(input);
   const reported: string[] = [];
   setHandlerErrorReporter((command) => reported.push(command));
-  const session = { argv: parser, reply, lastCommand: -1, lastSubcommand: -1, multi: null, subscribed: false } as unknown as Session;
+  // The host: what execute() reads after the handler (the command clock and the observer).
+  const host = { commandClockNs: Bun.nanoseconds(), observer: { thresholdNs: Infinity, monitoring: 0 } };
+  const session = { argv: parser, reply, lastCommand: -1, lastSubcommand: -1, multi: null, subscribed: false, host } as unknown as Session;
   const table = new CommandTable([boom, ok]);
   let pos = 0;
   while (pos < bytes.length) {
