@@ -1,4 +1,5 @@
 export { execve } from "./exec.ts";
+export { tickClock, type TickClock } from "./clock.ts";
 export { tuneAllocator, PURGE_DELAY_ENV, PURGE_DELAY_MS, type AllocatorTuning } from "./allocator.ts";
 export { adviseHugePages, releasePages, transparentHugePageMode, type HugePageAdvice, type PageRelease } from "./hugepages.ts";
 export { loadShim, loadedShim, SHIM_ABI, SHIM_ENV, type Shim, type ShimLoad } from "./shim.ts";

@@ -2,14 +2,16 @@ import { dlopen, FFIType } from "bun:ffi";
 import { existsSync } from "node:fs";
 
 /** The ABI version this code was written against: liburing-shim/shim.h's CRUCIBLE_SHIM_ABI. */
-export const SHIM_ABI = 2;
+export const SHIM_ABI = 3;
 /** Set to a path to load that library instead, or to "off" to run on the fallbacks. */
 export const SHIM_ENV = "CRUCIBLE_SHIM";
 
-const { i32, u32, u64, ptr, void: none } = FFIType;
+const { i32, u32, u64, f64, ptr, void: none } = FFIType;
 
 export const SHIM_SYMBOLS = {
   crucible_abi_version: { args: [], returns: i32 },
+  crucible_tsc_invariant: { args: [], returns: i32 },
+  crucible_ticks: { args: [], returns: f64 },
   crucible_map: { args: [u64, i32, ptr], returns: ptr },
   crucible_unmap: { args: [ptr, u64], returns: i32 },
   crucible_bind_node: { args: [ptr, u64, i32], returns: i32 },

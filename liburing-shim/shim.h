@@ -1,5 +1,6 @@
 /*
- * crucible-shim: the flat ABI bun:ffi calls. Integers and pointers only; every function
+ * crucible-shim: the flat ABI bun:ffi calls. Integers and pointers only (and one double,
+ * crucible_ticks, so a 64-bit counter reaches JavaScript as a number); every function
  * that can fail returns a negative errno (or NULL with *err set) so the caller can say why.
  * Bump CRUCIBLE_SHIM_ABI whenever a signature or a shared layout changes; ffi/shim.ts
  * refuses a library whose version differs from the one it was written for.
@@ -9,7 +10,7 @@
 
 #include <stdint.h>
 
-#define CRUCIBLE_SHIM_ABI 2
+#define CRUCIBLE_SHIM_ABI 3
 
 int crucible_abi_version(void);
 
@@ -26,6 +27,14 @@ void *crucible_map(uint64_t bytes, int32_t page_kind, int32_t *err);
 int32_t crucible_unmap(void *addr, uint64_t bytes);
 /* Bind [addr, addr+bytes) to NUMA node `node` (mbind MPOL_BIND, MPOL_MF_STRICT|MOVE). */
 int32_t crucible_bind_node(void *addr, uint64_t bytes, int32_t node);
+
+/* ---- clock (clock.c) ---- */
+
+/* 1 when crucible_ticks reads an invariant time-stamp counter (constant rate, never stops). */
+int32_t crucible_tsc_invariant(void);
+/* The time-stamp counter on x86-64 (cycles at a rate JavaScript calibrates); elsewhere
+   CLOCK_MONOTONIC in nanoseconds. Exact as a double for 2^53 ticks. */
+double crucible_ticks(void);
 
 /* ---- CPU affinity (affinity.c) ---- */
 

@@ -29,11 +29,15 @@ const words = new Float64Array(countersBuffer, COUNTER_WORDS * 8, COMMAND_STATS_
 
 /** The bucket of a duration in nanoseconds. */
 export function latencyBucket(ns: number): number {
-  const v = ns < 1 ? 0 : ns < 2 ** 31 ? ns | 0 : Math.min(ns, 2 ** (MAX_EXPONENT + 1) - 1);
-  if (v < SUB) return v;
-  const e = v < 2 ** 31 ? 31 - Math.clz32(v) : Math.floor(Math.log2(v));
-  const sub = Math.floor(v / 2 ** (e - SUB_BITS)) & (SUB - 1);
-  return (e - SUB_BITS + 1) * SUB + sub;
+  if (ns < 2147483648) {
+    const v = ns | 0;
+    if (v < SUB) return v < 0 ? 0 : v;
+    const e = 31 - Math.clz32(v);
+    return ((e - SUB_BITS + 1) << SUB_BITS) | ((v >>> (e - SUB_BITS)) & (SUB - 1));
+  }
+  const v = Math.min(ns, 2 ** (MAX_EXPONENT + 1) - 1);
+  const e = Math.floor(Math.log2(v));
+  return (e - SUB_BITS + 1) * SUB + (Math.floor(v / 2 ** (e - SUB_BITS)) & (SUB - 1));
 }
 
 /** The smallest duration (ns) bucket b holds; bucket b holds [lower(b), lower(b + 1)). */

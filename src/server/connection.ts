@@ -50,7 +50,7 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
   reply.proto = s.proto;
   let mark = reply.pos;
   // Each command's time runs from the previous one's end (dispatch.ts execute).
-  server.commandClockNs = Bun.nanoseconds();
+  server.commandStartTicks = server.ticks.now();
   while (start < end) {
     const n = parser.parse(buf, start, end);
     if (n === 0) break;

@@ -1,6 +1,7 @@
 import type { Logger } from "../stdx/index.ts";
 import type { ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
 import { chooseEngine } from "./engine.ts";
+import { loadShim } from "../../ffi/index.ts";
 import { CommandTable } from "../commands/index.ts";
 import { Server, serverCommandSpecs } from "./server.ts";
 
@@ -40,6 +41,8 @@ export interface StartOptions {
 export async function startServer(options: ServerOptions, rootLog: Logger, configSource: string, start: StartOptions = {}): Promise<RunningServer> {
   // Lines from here on are the server module's ("crucible::server"; CRUCIBLE_LOG=server=debug).
   const log = rootLog.child("server");
+  // The command clock reads the shim's time-stamp counter when it is there.
+  await loadShim();
   const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)), start.placement ?? null);
   server.onStopping = start.onStopping ?? null;
   await chooseEngine(server, options, log);

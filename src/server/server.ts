@@ -5,7 +5,7 @@ import { COMMAND_SLOTS, Counter, counters, ErrorStats, publishStoreStats } from 
 import { BinaryParser, TextParser } from "../protocol/memcache/index.ts";
 import { ReplyWriter, RespParser } from "../protocol/resp/index.ts";
 import { Store } from "../store/index.ts";
-import { adviseHugePages } from "../../ffi/index.ts";
+import { adviseHugePages, loadedShim, tickClock, type TickClock } from "../../ffi/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import { onData, onDrain, PendingWrites } from "./connection.ts";
 import { Blocking } from "./blocking.ts";
@@ -45,11 +45,13 @@ export class Server {
   readonly parser: RespParser;
   readonly reply: ReplyWriter;
   readonly table: CommandTable;
+  /** The clock that times every command (the shim's time-stamp counter, or Bun.nanoseconds). */
+  readonly ticks: TickClock = tickClock(loadedShim());
   /**
-   * When the running command began, in Bun.nanoseconds(): the end of the one before it, or
-   * when its connection's input started to be parsed (connection.ts onData).
+   * When the running command began, in ticks: the end of the one before it, or when its
+   * connection's input started to be parsed (connection.ts onData).
    */
-  commandClockNs = 0;
+  commandStartTicks = 0;
   /** SLOWLOG, LATENCY and MONITOR's view of executed commands. */
   readonly observer: Observer;
   /** Error replies by code (INFO errorstats). */
@@ -160,6 +162,7 @@ export class Server {
     } else {
       this.log.info("store memory: 4 KiB pages", { why: huge.why });
     }
+    this.log.info(`command clock: ${this.ticks.source}`, { clock: this.ticks.source });
     setHandlerErrorReporter((command, error) =>
       this.log.error("command handler failed", { command, error: (error as Error)?.stack ?? String(error) }),
     );
@@ -352,6 +355,7 @@ export class Server {
   /** Redis's clientsCron: idle timeouts. */
   private clientCron(): void {
     this.ops.sample();
+    this.ticks.recalibrate();
     usedMemory(this);
     // Evictions, expirations and arena use for /metrics, which may be served from another thread.
     publishStoreStats(this.store.stats());

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadShim, SHIM_ABI } from "../../../ffi/index.ts";
+import { loadShim, SHIM_ABI, type Shim, tickClock } from "../../../ffi/index.ts";
 import { resetShimForTests } from "../../../ffi/shim.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
@@ -41,5 +41,21 @@ describe("liburing-shim", () => {
     expect(load.loaded).toBe(false);
     if (!load.loaded) expect(load.why).toContain("could not be loaded");
     resetShimForTests();
+  });
+});
+
+const loadedForClock = await loadShim();
+const invariantTsc = loadedForClock.loaded && loadedForClock.shim.crucible_tsc_invariant() === 1;
+
+describe("tick clock from the shim", () => {
+  test.skipIf(!invariantTsc)("on an invariant TSC it calibrates to the real rate: ticks times nsPerTick track Bun.nanoseconds", async () => {
+    const c = tickClock((loadedForClock as { shim: Shim }).shim);
+    expect(c.source).toMatch(/^tsc \(\d+\.\d\d GHz\)$/);
+    const ns0 = Bun.nanoseconds();
+    const t0 = c.now();
+    await Bun.sleep(50);
+    const elapsed = Bun.nanoseconds() - ns0;
+    const measured = (c.now() - t0) * c.nsPerTick;
+    expect(Math.abs(measured - elapsed) / elapsed).toBeLessThan(0.02);
   });
 });

@@ -21,7 +21,9 @@ function run(input: string): { reply: string; reported: string[] } {
   const reported: string[] = [];
   setHandlerErrorReporter((command) => reported.push(command));
   // The host: what execute() reads after the handler (the command clock and the observer).
-  const host = { commandClockNs: Bun.nanoseconds(), observer: { thresholdNs: Infinity, monitoring: 0 } };
+  const host = {
+    ticks: { now: Bun.nanoseconds, nsPerTick: 1 }, commandStartTicks: Bun.nanoseconds(), observer: { thresholdNs: Infinity, monitoring: 0 },
+  };
   const session = { argv: parser, reply, lastCommand: -1, lastSubcommand: -1, multi: null, subscribed: false, host } as unknown as Session;
   const table = new CommandTable([boom, ok]);
   let pos = 0;
