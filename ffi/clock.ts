@@ -18,8 +18,16 @@ export interface TickClock {
 /** Long enough for a first rate within about 0.1%, short enough not to delay start-up. */
 const CALIBRATE_NS = 5_000_000;
 
+/** This thread's counter clock, calibrated once. */
+let calibrated: TickClock | null = null;
+
 export function tickClock(shim: Shim | null): TickClock {
   if (shim === null) return nanosecondClock("the native shim is not loaded");
+  calibrated ??= counterClock(shim);
+  return calibrated;
+}
+
+function counterClock(shim: Shim): TickClock {
   if (shim.crucible_tsc_invariant() !== 1) return nanosecondClock("the CPU has no invariant time-stamp counter");
   const ticks = shim.crucible_ticks;
   const ns0 = Bun.nanoseconds();

@@ -15,11 +15,18 @@ int32_t crucible_tsc_invariant(void) {
     return (d >> 8) & 1; /* EDX bit 8: invariant TSC */
 }
 
-double crucible_ticks(void) {
+static uint64_t rdtsc(void) {
     unsigned lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (double)(((uint64_t)hi << 32) | lo);
+    return ((uint64_t)hi << 32) | lo;
 }
+
+/* Counted from when the library was loaded, so a double holds every tick exactly for
+   2^53 of them (about five years at 50 GHz), however long the host has been up. */
+static uint64_t tsc_base;
+__attribute__((constructor)) static void tsc_start(void) { tsc_base = rdtsc(); }
+
+double crucible_ticks(void) { return (double)(rdtsc() - tsc_base); }
 #else
 int32_t crucible_tsc_invariant(void) { return 0; }
 

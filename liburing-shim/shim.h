@@ -32,8 +32,8 @@ int32_t crucible_bind_node(void *addr, uint64_t bytes, int32_t node);
 
 /* 1 when crucible_ticks reads an invariant time-stamp counter (constant rate, never stops). */
 int32_t crucible_tsc_invariant(void);
-/* The time-stamp counter on x86-64 (cycles at a rate JavaScript calibrates); elsewhere
-   CLOCK_MONOTONIC in nanoseconds. Exact as a double for 2^53 ticks. */
+/* The time-stamp counter on x86-64 since the library was loaded (cycles at a rate
+   JavaScript calibrates); elsewhere CLOCK_MONOTONIC in nanoseconds. */
 double crucible_ticks(void);
 
 /* ---- CPU affinity (affinity.c) ---- */

@@ -163,8 +163,10 @@ class RespClient {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolvePromise, reject) => {
       const timer = setTimeout(() => {
+        // A late reply would answer the next command: fail every later call instead.
         this.waiting = null;
-        reject(new Error(`no reply to ${args[0]} after ${this.timeoutMs / 1000}s`));
+        this.failure = new Error(`no reply to ${args[0]} after ${this.timeoutMs / 1000}s`);
+        reject(this.failure);
       }, this.timeoutMs);
       this.waiting = {
         resolve: (r) => {

@@ -4,10 +4,11 @@
 
 import type { ClientKillFilter, ClientType } from "../commands/index.ts";
 import type { Server } from "./server.ts";
-import { utf8 } from "../stdx/index.ts";
 import { type Session, settleReplyFlags } from "./session.ts";
+import { utf8 } from "../stdx/index.ts";
 
-const UNBLOCKED = utf8("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+const UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+const UNBLOCKED_REPLY = utf8(`-${UNBLOCKED}\r\n`);
 
 /** The only user until ACLs exist: every client is authenticated as it. */
 export const DEFAULT_USER = "default";
@@ -154,8 +155,12 @@ export function clientUnblock(server: Server, caller: Session, id: number, withE
   const at = reply.pos;
   const proto = reply.proto;
   reply.proto = s.proto;
-  // Written raw: an error counted now would count against the caller's CLIENT UNBLOCK.
-  if (withError) reply.raw(UNBLOCKED);
+  // Written raw, since an error counted by the writer would fail the caller's CLIENT UNBLOCK;
+  // it still counts in errorstats, as Redis counts it.
+  if (withError) {
+    reply.raw(UNBLOCKED_REPLY);
+    server.errorStats.record(UNBLOCKED);
+  }
   else b.timeoutReply(s);
   if (s.replyFlags !== 0) settleReplyFlags(s, reply, at);
   const bytes = reply.buf.slice(at, reply.pos);

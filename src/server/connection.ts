@@ -94,7 +94,11 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
  * now start in the shared buffer, or -1 when the session is gone.
  */
 export function settleReply(server: Server, s: Session, mark: number): number {
-  if (server.pushes.count > 0 || server.blocking.readyCount > 0) mark = server.afterCommand(s, mark);
+  if (server.pushes.count > 0 || server.blocking.readyCount > 0) {
+    mark = server.afterCommand(s, mark);
+    // Serving woken clients and fanning out pushes is not the next command's time.
+    server.commandStartTicks = server.ticks.now();
+  }
   const reply = server.reply;
   const limit = outputLimit(server, s);
   if (limit > 0 && reply.pos - mark + s.outLen > limit) {
@@ -105,6 +109,7 @@ export function settleReply(server: Server, s: Session, mark: number): number {
   if (reply.pos < BATCH_FLUSH_BYTES) return mark;
   server.writes.add(s, mark, reply.pos);
   server.writes.flush();
+  server.commandStartTicks = server.ticks.now();
   return s.closed ? -1 : 0;
 }
 

@@ -5,6 +5,7 @@ import { replyHelp } from "../commands/index.ts";
 import {
   commandSample, type CommandSample, LATENCY_BUCKETS, latencyBucketLowerNs, latencyHistogram,
 } from "../metrics/index.ts";
+import { latin1 } from "../stdx/index.ts";
 import type { LatencyEvent } from "./latency.ts";
 import type { Session } from "./session.ts";
 
@@ -15,7 +16,7 @@ const latencyFlags: CommandSpec["flags"] = ["admin", "noscript", "loading", "sta
 
 function text(c: Ctx, i: number): string {
   const a = c.argv;
-  return Buffer.from(a.buf.subarray(a.off[i], a.off[i] + a.len[i])).toString("latin1");
+  return latin1(a.buf, a.off[i], a.len[i]);
 }
 
 function observer(c: Ctx) {
@@ -32,9 +33,9 @@ function slowlogGet(c: Ctx): void {
     const t = text(c, 2);
     count = /^-?\d+$/.test(t) ? Number(t) : Number.NaN;
     if (!(count >= -1)) return c.reply.error("ERR count should be greater than or equal to -1");
-    if (count === -1) count = log.entries.length;
+    if (count === -1) count = log.length;
   }
-  const entries = log.entries.slice(0, count);
+  const entries = log.newest(count);
   const r = c.reply;
   r.arrayHeader(entries.length);
   for (const e of entries) {
@@ -59,7 +60,7 @@ const slowlog: CommandSpec = {
     },
     {
       ...base, name: "slowlog|len", arity: 2, flags: adminFlags, acl: adminAcl, since: "2.2.12", summary: "Get the slow log's length", complexity: "O(1)",
-      handler: (c) => c.reply.integer(observer(c).slowlog.entries.length),
+      handler: (c) => c.reply.integer(observer(c).slowlog.length),
     },
     {
       ...base, name: "slowlog|reset", arity: 2, flags: adminFlags, acl: adminAcl, since: "2.2.12", summary: "Clear all entries from the slow log",

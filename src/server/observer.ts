@@ -4,6 +4,7 @@
 // least `thresholdNs` long or someone is monitoring, so the common path pays two compares.
 
 import type { CommandTable } from "../commands/index.ts";
+import { latin1 } from "../stdx/index.ts";
 import type { Server } from "./server.ts";
 import type { Session } from "./session.ts";
 import { LatencyMonitor } from "./latency.ts";
@@ -25,10 +26,18 @@ export class Observer {
   /** latency-tracking-info-percentiles: what INFO latencystats prints per command. */
   infoPercentiles = [50, 99, 99.9];
   private readonly slotBits: Uint8Array;
+  /** Statistics slots of AUTH and HELLO, whose passwords are shown as "(redacted)". */
+  private readonly authSlot: number;
+  private readonly helloSlot: number;
+  /** The arguments [redactFrom, redactTo) of the call being reported. */
+  private redactFrom = 0;
+  private redactTo = 0;
 
   constructor(private readonly server: Server, table: CommandTable) {
     this.slotBits = new Uint8Array(table.slotNames.length);
     this.describe(table);
+    this.authSlot = table.slotNames.indexOf("auth");
+    this.helloSlot = table.slotNames.indexOf("hello");
     this.slowlog = new SlowLog(server.options.server.slowlog_max_len);
     this.configure();
   }
@@ -71,10 +80,11 @@ export class Observer {
   executed(s: Session, slot: number, ns: number): void {
     const o = this.server.options.server;
     const bits = this.slotBits[slot];
+    this.redactions(slot, s);
     if (ns >= this.thresholdNs && s.blocked === null) {
       const us = Math.floor(ns / 1000);
       if (o.slowlog_log_slower_than >= 0 && us >= o.slowlog_log_slower_than && (bits & SKIP_SLOWLOG) === 0) {
-        this.slowlog.push(s.argv, us, s.addr, s.name);
+        this.slowlog.push(s.argv, us, s.addr, s.name, this.redactFrom, this.redactTo);
       }
       const ms = Math.floor(us / 1000);
       if (o.latency_monitor_threshold > 0 && ms >= o.latency_monitor_threshold) {
@@ -84,12 +94,32 @@ export class Observer {
     if (this.monitoring > 0 && (bits & SKIP_MONITOR) === 0) this.feedMonitors(s);
   }
 
+  /** Which arguments hide a password (Redis's redactClientCommandArgument): AUTH's, HELLO's AUTH pair. */
+  private redactions(slot: number, s: Session): void {
+    const a = s.argv;
+    this.redactFrom = this.redactTo = 0;
+    if (slot === this.authSlot) {
+      this.redactFrom = 1;
+      this.redactTo = a.argc;
+    } else if (slot === this.helloSlot) {
+      for (let i = 2; i < a.argc; i++) {
+        if (a.len[i] === 4 && latin1(a.buf, a.off[i], 4).toLowerCase() === "auth") {
+          this.redactFrom = i + 1;
+          this.redactTo = i + 3;
+          break;
+        }
+      }
+    }
+  }
+
   /** MONITOR's line for the command in s.argv, to every monitoring session. */
   private feedMonitors(s: Session): void {
     const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
     let line = `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, "0")} [${s.db} ${s.addr}]`;
     const a = s.argv;
-    for (let i = 0; i < a.argc; i++) line += ` ${quote(a.buf, a.off[i], a.len[i])}`;
+    for (let i = 0; i < a.argc; i++) {
+      line += i >= this.redactFrom && i < this.redactTo ? ' "(redacted)"' : ` ${quote(a.buf, a.off[i], a.len[i])}`;
+    }
     const server = this.server;
     for (const m of this.monitors) {
       if (m.closed) continue;

@@ -21,13 +21,26 @@ export interface SlowLogEntry {
 }
 
 export class SlowLog {
-  /** Newest first. */
-  entries: SlowLogEntry[] = [];
+  /** Oldest first from `start`; slots before it are dropped entries awaiting compaction. */
+  private entries: SlowLogEntry[] = [];
+  private start = 0;
   private nextId = 0;
 
   constructor(public maxLen: number) {}
 
-  push(argv: Argv, durationUs: number, addr: string, name: string): void {
+  get length(): number {
+    return this.entries.length - this.start;
+  }
+
+  /** Up to `count` entries, newest first. */
+  newest(count: number): SlowLogEntry[] {
+    const out: SlowLogEntry[] = [];
+    for (let i = this.entries.length - 1; i >= this.start && out.length < count; i--) out.push(this.entries[i]);
+    return out;
+  }
+
+  /** Log a call; arguments [redactFrom, redactTo) are shown as "(redacted)". */
+  push(argv: Argv, durationUs: number, addr: string, name: string, redactFrom = 0, redactTo = 0): void {
     const n = Math.min(argv.argc, MAX_ARGS);
     const args: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -35,19 +48,30 @@ export class SlowLog {
         args.push(`... (${argv.argc - MAX_ARGS + 1} more arguments)`);
         break;
       }
+      if (i >= redactFrom && i < redactTo) {
+        args.push("(redacted)");
+        continue;
+      }
       const len = argv.len[i];
       const kept = latin1(argv.buf, argv.off[i], Math.min(len, MAX_ARG_BYTES));
       args.push(len > MAX_ARG_BYTES ? `${kept}... (${len - MAX_ARG_BYTES} more bytes)` : kept);
     }
-    this.entries.unshift({ id: this.nextId++, time: Math.floor(Date.now() / 1000), durationUs, args, addr, name });
+    this.entries.push({ id: this.nextId++, time: Math.floor(Date.now() / 1000), durationUs, args, addr, name });
     this.trim();
   }
 
+  /** Drop the oldest past maxLen, in O(1) per entry: the array is compacted once half is dropped. */
   trim(): void {
-    if (this.entries.length > this.maxLen) this.entries.length = this.maxLen;
+    const excess = this.length - this.maxLen;
+    if (excess > 0) this.start += excess;
+    if (this.start > 64 && this.start * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.start);
+      this.start = 0;
+    }
   }
 
   reset(): void {
     this.entries = [];
+    this.start = 0;
   }
 }

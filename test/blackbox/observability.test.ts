@@ -179,6 +179,18 @@ describe("SLOWLOG", () => {
     expect(a).toEqual(b);
   });
 
+  test("passwords in AUTH and HELLO are shown as (redacted), as Redis shows them", async () => {
+    const script = [
+      ["CONFIG", "SET", "slowlog-log-slower-than", "0"], ["SLOWLOG", "RESET"], ["AUTH", "default", "hunter2"],
+      ["HELLO", "2", "AUTH", "default", "hunter2", "SETNAME", "x"], ["CONFIG", "SET", "slowlog-log-slower-than", "-1"], ["SLOWLOG", "GET", "3"],
+    ];
+    const [a, b] = await both(script);
+    const args = (log: string) => log.replace(/\*6\r\n:\d+\r\n:\d+\r\n:\d+\r\n/g, "*6\r\n").replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:P");
+    expect(args(a[5])).toBe(args(b[5]));
+    expect(a[5]).not.toContain("hunter2");
+    expect(a[5]).toContain("$10\r\n(redacted)\r\n");
+  });
+
   test("a blocking command is not logged for the time it waited", async () => {
     await cli("CONFIG", "SET", "slowlog-log-slower-than", "50000");
     await cli("SLOWLOG", "RESET");
@@ -241,6 +253,20 @@ describe("MONITOR", () => {
     expect(lines[0]).toMatch(/^\+\d{10}\.\d{6} \[2 127\.0\.0\.1:\d+\] "SELECT" "2"$/);
     expect(lines[1]).toMatch(/^\+\d{10}\.\d{6} \[2 127\.0\.0\.1:\d+\] "SET" "mon key" "q\\"\\n\\x01"$/);
     expect(lines[2]).toMatch(/ "GET" "mon key"$/);
+    mon.close();
+  });
+
+  test("MONITOR hides passwords", async () => {
+    const mon = await RawClient.connect(ours.port);
+    mon.write(respFrame(["MONITOR"]));
+    await mon.readSome(2000);
+    await exchangeResp(ours.port, [["AUTH", "default", "hunter2"], ["HELLO", "2", "AUTH", "default", "hunter2"]]);
+    let got = "";
+    const deadline = Date.now() + 3000;
+    while (!got.includes('"HELLO"') && Date.now() < deadline) got += Buffer.from(await mon.readSome(3000)).toString("latin1");
+    expect(got).toMatch(/"AUTH" "\(redacted\)" "\(redacted\)"\r\n/);
+    expect(got).toMatch(/"HELLO" "2" "AUTH" "\(redacted\)" "\(redacted\)"\r\n/);
+    expect(got).not.toContain("hunter2");
     mon.close();
   });
 
