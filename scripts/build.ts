@@ -5,8 +5,12 @@ import { join } from "node:path";
 const root = join(import.meta.dir, "..");
 mkdirSync(join(root, "dist"), { recursive: true });
 // Extra entry points are compiled in too: the io_uring engine's Worker is started from
-// `new URL("./server-worker.ts", import.meta.url)`, which the binary resolves among them.
-const targets = [{ entries: ["src/cli/main.ts", "src/cli/server-worker.ts"], out: "dist/crucible-server" }];
+// `new URL("./server-worker.ts", import.meta.url)`, which the binary resolves among them, and
+// crucible-benchmark's load threads from `new URL("./worker.ts", import.meta.url)`.
+const targets = [
+  { entries: ["src/cli/main.ts", "src/cli/server-worker.ts"], out: "dist/crucible-server" },
+  { entries: ["src/benchmark/main.ts", "src/benchmark/worker.ts"], out: "dist/crucible-benchmark" },
+];
 for (const t of targets) {
   const entries = t.entries.map((e) => join(root, e));
   const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", "--sourcemap", ...entries, "--outfile", join(root, t.out)], {

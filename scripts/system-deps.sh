@@ -13,6 +13,9 @@ command -v make >/dev/null 2>&1 || need+=(make)
 # memccapable (a protocol conformance check) and memaslap (bench/memcache.ts's load).
 command -v memcached >/dev/null 2>&1 || need+=(memcached)
 command -v memccapable >/dev/null 2>&1 || need+=(libmemcached-tools)
+# chromium: test/blackbox/benchmark-view.test.ts renders `crucible-benchmark view` headless and
+# checks the screenshot's charts are drawn.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing system packages: ${need[*]}" >&2
 sudo=""

@@ -44,4 +44,6 @@ export interface RunSummary {
   hit_rate: number | null;
   /** The effective configuration, as TOML text. */
   config: string;
+  /** Connections lost over the measured seconds (each reconnected). Optional: added by the load generator. */
+  disconnects?: number;
 }
