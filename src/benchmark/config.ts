@@ -100,7 +100,7 @@ export const SECTIONS: SectionDef[] = [
       { name: "duration", type: "duration_secs", default: 60, min: 1, max: 7 * 86400, doc: "measured run time, after the warm-up" },
       { name: "warmup", type: "duration_secs", default: 0, min: 0, max: 86400, doc: "seconds run first, measured but left out of the summary" },
       { name: "threads", type: "int", default: 1, min: 1, max: 256, doc: "Worker threads generating load" },
-      { name: "cpu_list", type: "cpulist", default: "", doc: "CPUs for the worker threads (accepted; pinning is not done)" },
+      { name: "cpu_list", type: "cpulist", default: "", doc: "CPUs the benchmark's threads run on (the process re-runs itself under taskset -c)" },
     ],
   },
   {

@@ -71,9 +71,38 @@ const runCommandDef = defineCommand({
     if (a.parquet !== undefined && a.parquet.trim() === "") throw new UsageError("--parquet needs a file name");
     const overrides: Overrides = { duration: a.duration, warmup: a.warmup, threads: a.threads, connections: a.connections, rateLimit: a["rate-limit"] };
     const cfg = loadConfig(a.config, overrides);
+    if (cfg.general.cpuList !== "" && process.env[PINNED_ENV] !== cfg.general.cpuList) {
+      process.exit(await rerunPinned(cfg.general.cpuList));
+    }
     await benchmark(cfg, format, a.parquet);
   },
 });
+
+/** Set in the re-run process: its CPUs are already confined to this cpu_list. */
+const PINNED_ENV = "CRUCIBLE_BENCHMARK_PINNED";
+
+/**
+ * cpu_list: run this same command again under `taskset -c LIST`, so the process and every
+ * load thread it starts stay on those CPUs (src/benchmark does not reach the native shim's
+ * per-thread affinity). Returns the re-run's exit code.
+ */
+async function rerunPinned(cpuList: string): Promise<number> {
+  const taskset = Bun.which("taskset");
+  if (taskset === null) throw new UsageError(`cpu_list = "${cpuList}" needs taskset (Debian: apt install util-linux)`);
+  // A compiled binary's argv[1] is its embedded entry point, not a file to run again.
+  const compiled = (process.argv[1] ?? "").startsWith("/$bunfs/");
+  const args = compiled ? process.argv.slice(2) : process.argv.slice(1);
+  ctx.stderr(`cpu_list = "${cpuList}": running under taskset -c ${cpuList}\n`);
+  const child = Bun.spawn([taskset, "-c", cpuList, process.execPath, ...args], {
+    stdio: ["inherit", "inherit", "inherit"],
+    env: { ...process.env, [PINNED_ENV]: cpuList },
+  });
+  const forward = () => child.kill("SIGINT");
+  process.on("SIGINT", forward);
+  const code = await child.exited;
+  process.off("SIGINT", forward);
+  return code;
+}
 
 async function benchmark(cfg: ReturnType<typeof loadConfig>, format: "text" | "json", parquetPath: string | undefined): Promise<void> {
   const json = format === "json";

@@ -132,9 +132,6 @@ export class Run {
     const cfg = this.cfg;
     const note = this.hooks.onNote ?? (() => {});
     await checkEndpoints(cfg.target.endpoints, cfg.connection.connectTimeoutMs);
-    if (cfg.general.cpuList !== "") {
-      note(`cpu_list = "${cfg.general.cpuList}" is accepted but the worker threads are not pinned; run crucible-benchmark under taskset -c ${cfg.general.cpuList} to confine it`);
-    }
     const setups = planWorkers(cfg, (Math.random() * 2 ** 32) >>> 0);
     const threads = setups.length;
     const rows: SecondRecord[] = [];

@@ -295,6 +295,29 @@ describe("errors and connections", () => {
     expect(run.summary.requests).toBeGreaterThan(1000);
   }, 30_000);
 
+  test.skipIf(Bun.which("taskset") === null)("cpu_list confines the process and its load threads to those CPUs", async () => {
+    const path = writeConfig(config(crucible.port, { general: 'duration = "2s"\nthreads = 2\ncpu_list = "0"' }));
+    const proc = Bun.spawn([process.execPath, MAIN, path, "--format", "json"], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    // The re-run under taskset is the spawned process's child; read every thread's CPUs.
+    let allowed: string[] = [];
+    for (let i = 0; i < 40 && allowed.length < 3; i++) {
+      await Bun.sleep(50);
+      const child = (await new Response(Bun.spawn(["pgrep", "-P", String(proc.pid)]).stdout).text()).trim().split("\n")[0];
+      if (!child) continue;
+      try {
+        const tasks = new Bun.Glob("*").scanSync({ cwd: `/proc/${child}/task`, onlyFiles: false });
+        allowed = [...tasks].map((t) => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${child}/task/${t}/status`, "utf8"))?.[1] ?? "?");
+      } catch {
+        allowed = [];
+      }
+    }
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect({ code, stderr: stderr.includes('cpu_list = "0": running under taskset -c 0') }).toEqual({ code: 0, stderr: true });
+    expect(JSON.parse(stdout).requests).toBeGreaterThan(0);
+    expect(allowed.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(allowed)).toEqual(new Set(["0"]));
+  });
+
   test("threads and endpoints: connections are spread over both servers", async () => {
     await Promise.all([reset(crucible.port), reset(redis.port)]);
     const cfg = config(crucible.port, { general: "threads = 2" }).replace(`endpoints = ["127.0.0.1:${crucible.port}"]`, `endpoints = ["127.0.0.1:${crucible.port}", "127.0.0.1:${redis.port}"]`);
