@@ -69,17 +69,35 @@ function replyNullBulk(s: Session): void {
 /** Serve a blocked client from key `keyIndex`, as its command (BlockArgs.kind) would. */
 function serve(_server: Server, s: Session, b: BlockedOn, keyIndex: number): boolean {
   const key = b.keys[keyIndex];
-  const a = b.args;
+  return popKey(s, b.db, key, 0, key.length, b.args);
+}
+
+/** Pop (or move) from the key (db, bytes) as BlockArgs say; false, writing nothing, when it cannot serve. */
+function popKey(c: Ctx, db: number, key: Uint8Array, off: number, len: number, a: BlockArgs): boolean {
   if (a.kind === Kind.ZPop || a.kind === Kind.ZMpop) {
     const shape = a.kind === Kind.ZMpop ? ZPopShape.KeyPairs : ZPopShape.KeyMemberScore;
-    return zpopKeyAndReply(s, b.db, key, 0, key.length, !a.left, a.count, shape);
+    return zpopKeyAndReply(c, db, key, off, len, !a.left, a.count, shape);
   }
   if (a.kind === Kind.Move) {
     const dst = a.dst as Uint8Array;
-    return moveKeyAndReply(s, b.db, key, 0, key.length, dst, 0, dst.length, a.left, a.toLeft);
+    return moveKeyAndReply(c, db, key, off, len, dst, 0, dst.length, a.left, a.toLeft);
   }
   const shape = a.kind === Kind.Mpop ? PopShape.KeyElements : PopShape.KeyElement;
-  return popKeyAndReply(s, b.db, key, 0, key.length, a.left, a.count, shape);
+  return popKeyAndReply(c, db, key, off, len, a.left, a.count, shape);
+}
+
+/**
+ * The pop commands' common step: pop from the first of keys first..last holding the type
+ * they pop (BLPOP, BRPOP, BLMPOP a list; BZPOPMIN, BZPOPMAX, BZMPOP a sorted set), or park
+ * the client on all of them; WRONGTYPE when the first key found holds another type.
+ */
+function popOrPark(c: Ctx, first: number, last: number, timeoutMs: number, a: BlockArgs): void {
+  const type = a.kind === Kind.ZPop || a.kind === Kind.ZMpop ? ItemType.ZSet : ItemType.List;
+  const i = firstReady(c, first, last, type);
+  if (i === -2) return;
+  const argv = c.argv;
+  if (i >= 0) popKey(c, c.client.db, argv.buf, argv.off[i], argv.len[i], a);
+  else park(c, first, last, timeoutMs, a, true);
 }
 
 /**
@@ -101,16 +119,9 @@ function firstReady(c: Ctx, first: number, last: number, type: number): number {
 }
 
 function bpop(c: Ctx, left: boolean): void {
-  const a = c.argv;
-  const timeoutMs = timeoutMsOrReply(c, a.argc - 1);
+  const timeoutMs = timeoutMsOrReply(c, c.argv.argc - 1);
   if (Number.isNaN(timeoutMs)) return;
-  const i = firstReady(c, 1, a.argc - 2, ItemType.List);
-  if (i === -2) return;
-  if (i >= 0) {
-    popKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], left, 1, PopShape.KeyElement);
-    return;
-  }
-  park(c, 1, a.argc - 2, timeoutMs, args(left, false, 1, null, Kind.Pop), true);
+  popOrPark(c, 1, c.argv.argc - 2, timeoutMs, args(left, false, 1, null, Kind.Pop));
 }
 
 function bmove(c: Ctx, left: boolean, toLeft: boolean, timeoutArg: number): void {
@@ -136,47 +147,22 @@ function blmove(c: Ctx): void {
 
 function blmpop(c: Ctx): void {
   const timeoutMs = timeoutMsOrReply(c, 1);
-  if (Number.isNaN(timeoutMs)) return;
-  if (!parseMpop(c, 2)) return;
-  const a = c.argv;
+  if (Number.isNaN(timeoutMs) || !parseMpop(c, 2)) return;
   const { firstKey, numKeys, fromFront, count } = mpopArgs;
-  const last = firstKey + numKeys - 1;
-  const i = firstReady(c, firstKey, last, ItemType.List);
-  if (i === -2) return;
-  if (i >= 0) {
-    popKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], fromFront, count, PopShape.KeyElements);
-    return;
-  }
-  park(c, firstKey, last, timeoutMs, args(fromFront, false, count, null, Kind.Mpop), true);
+  popOrPark(c, firstKey, firstKey + numKeys - 1, timeoutMs, args(fromFront, false, count, null, Kind.Mpop));
 }
 
 function bzpop(c: Ctx, max: boolean): void {
-  const a = c.argv;
-  const timeoutMs = timeoutMsOrReply(c, a.argc - 1);
+  const timeoutMs = timeoutMsOrReply(c, c.argv.argc - 1);
   if (Number.isNaN(timeoutMs)) return;
-  const i = firstReady(c, 1, a.argc - 2, ItemType.ZSet);
-  if (i === -2) return;
-  if (i >= 0) {
-    zpopKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], max, 1, ZPopShape.KeyMemberScore);
-    return;
-  }
-  park(c, 1, a.argc - 2, timeoutMs, args(!max, false, 1, null, Kind.ZPop), true);
+  popOrPark(c, 1, c.argv.argc - 2, timeoutMs, args(!max, false, 1, null, Kind.ZPop));
 }
 
 function bzmpop(c: Ctx): void {
   const timeoutMs = timeoutMsOrReply(c, 1);
-  if (Number.isNaN(timeoutMs)) return;
-  if (!parseZmpop(c, 2)) return;
-  const a = c.argv;
+  if (Number.isNaN(timeoutMs) || !parseZmpop(c, 2)) return;
   const { firstKey, numKeys, max, count } = zmpopArgs;
-  const last = firstKey + numKeys - 1;
-  const i = firstReady(c, firstKey, last, ItemType.ZSet);
-  if (i === -2) return;
-  if (i >= 0) {
-    zpopKeyAndReply(c, c.client.db, a.buf, a.off[i], a.len[i], max, count, ZPopShape.KeyPairs);
-    return;
-  }
-  park(c, firstKey, last, timeoutMs, args(!max, false, count, null, Kind.ZMpop), true);
+  popOrPark(c, firstKey, firstKey + numKeys - 1, timeoutMs, args(!max, false, count, null, Kind.ZMpop));
 }
 
 const listBase = { group: "list", step: 1 } as const;
