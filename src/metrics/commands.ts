@@ -3,29 +3,20 @@
 // They live in the shared counters buffer (counters.ts), so the main thread's /metrics
 // reads what a Worker's data plane counts. Recording is a few typed-array increments.
 
-import { assert } from "../stdx/index.ts";
-import { COMMAND_STATS_BYTES, countersBuffer, COUNTER_WORDS } from "./counters.ts";
+import { countersBuffer } from "./counters.ts";
+import { COMMAND_SLOTS, COUNTER_WORDS, LATENCY_BUCKETS, MAX_EXPONENT, SLOT_WORDS, SUB_BITS } from "./layout.ts";
 
-/** Most command slots (commands and subcommands) the buffer has room for. */
-export const COMMAND_SLOTS = 512;
+export { COMMAND_SLOTS, LATENCY_BUCKETS } from "./layout.ts";
 
-// Latency buckets, log-linear over nanoseconds: 0..7 ns one each, then 8 per power of two
-// (each at most 12.5% wide) up to 2^38 ns (about 275 s); slower calls land in the last.
-const SUB_BITS = 3;
 const SUB = 1 << SUB_BITS;
-const MAX_EXPONENT = 37;
-export const LATENCY_BUCKETS = (MAX_EXPONENT - SUB_BITS + 2) * SUB;
 
 const CALLS = 0;
 const NANOS = 1;
 const REJECTED = 2;
 const FAILED = 3;
 const HIST = 4;
-const SLOT_WORDS = HIST + LATENCY_BUCKETS;
-export const COMMAND_STATS_WORDS = COMMAND_SLOTS * SLOT_WORDS;
 
-assert(COMMAND_STATS_WORDS * 8 === COMMAND_STATS_BYTES, "counters.ts reserves the command statistics' bytes");
-const words = new Float64Array(countersBuffer, COUNTER_WORDS * 8, COMMAND_STATS_WORDS);
+const words = new Float64Array(countersBuffer, COUNTER_WORDS * 8, COMMAND_SLOTS * SLOT_WORDS);
 
 /** The bucket of a duration in nanoseconds. */
 export function latencyBucket(ns: number): number {

@@ -2,6 +2,7 @@
 // so no prom-client call is ever made per request.
 
 import { isMainThread, workerData } from "node:worker_threads";
+import { COUNTER_WORDS, SHARED_BYTES } from "./layout.ts";
 
 export const Counter = {
   cacheHits: 0,
@@ -30,12 +31,6 @@ export const Counter = {
 } as const;
 export type Counter = (typeof Counter)[keyof typeof Counter];
 
-/** Words of the buffer the counters above use; per-command statistics follow them (commands.ts). */
-export const COUNTER_WORDS = 32;
-
-/** Room after the counters for commands.ts: COMMAND_SLOTS slots of 4 counts and LATENCY_BUCKETS (288) buckets. */
-export const COMMAND_STATS_BYTES = 512 * (4 + 288) * 8;
-
 /**
  * The counters live in shared memory: when the io_uring engine serves clients from a Worker,
  * that Worker hands this buffer in (workerData.countersBuffer) and the main thread's
@@ -44,7 +39,7 @@ export const COMMAND_STATS_BYTES = 512 * (4 + 288) * 8;
 export const countersBuffer: SharedArrayBuffer =
   !isMainThread && workerData?.countersBuffer instanceof SharedArrayBuffer
     ? workerData.countersBuffer
-    : new SharedArrayBuffer(COUNTER_WORDS * Float64Array.BYTES_PER_ELEMENT + COMMAND_STATS_BYTES);
+    : new SharedArrayBuffer(SHARED_BYTES);
 
 export const counters = new Float64Array(countersBuffer, 0, COUNTER_WORDS);
 

@@ -9,6 +9,8 @@ export const errorTypes = [
   "ERR", "WRONGTYPE", "OOM", "EXECABORT", "NOSCRIPT", "NOAUTH", "NOPERM", "BUSY", "LOADING", "READONLY", "NOPROTO", "UNBLOCKED", "other",
 ] as const;
 
+const TYPE_INDEX = new Map<string, number>(errorTypes.map((t, i) => [t, i]));
+
 /** Redis stops tracking new codes past this many (errorstats' limit). */
 const MAX_CODES = 128;
 
@@ -24,8 +26,7 @@ export class ErrorStats {
     const n = this.byCode.get(code);
     if (n !== undefined) this.byCode.set(code, n + 1);
     else if (this.byCode.size < MAX_CODES) this.byCode.set(code, 1);
-    const t = errorTypes.indexOf(code as (typeof errorTypes)[number]);
-    counters[Counter.errorsByType + (t < 0 ? errorTypes.length - 1 : t)]++;
+    counters[Counter.errorsByType + (TYPE_INDEX.get(code) ?? errorTypes.length - 1)]++;
   }
 
   reset(): void {
