@@ -2,7 +2,7 @@
 // calling thread. The main thread runs it for Bun.listen; a dedicated Worker runs it for the
 // io_uring engine (server-worker.ts), whose ring waits block the thread they run on.
 
-import { type Config, validateValue } from "../config/index.ts";
+import { type Config, rewriteConfigFile, validateValue } from "../config/index.ts";
 import type { Logger } from "../stdx/index.ts";
 import type { RunningServer, StartOptions } from "../server/index.ts";
 import { placeServer } from "./placement.ts";
@@ -24,6 +24,7 @@ export async function startDataPlane(
   return startServer(config, log, source, {
     ...options,
     placement,
+    rewriteConfig: rewriteConfigFile,
     validate: (section, key, raw) => {
       try {
         return { ok: true, value: validateValue(section, key, raw) };

@@ -20,7 +20,7 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
-import { type Config, parseAddress } from "../config/index.ts";
+import { builtInDefaults, type Config, parseAddress } from "../config/index.ts";
 import { uringUnavailable } from "../../ffi/index.ts";
 import { formatChecks, nativeFacts, runChecks } from "./doctor.ts";
 
@@ -435,7 +435,7 @@ export async function collectDiagnostics(opts: DiagnosticsOptions): Promise<Diag
   if (isError(slowlog)) notes.push(`SLOWLOG GET 128: ${slowlog.error}`);
 
   // The config file: the one given, else the one the server says it loaded (when this host can read it).
-  const candidates = [opts.configFile, infoField("config_file")].filter((p): p is string => !!p && p !== "built-in defaults");
+  const candidates = [opts.configFile, infoField("config_file")].filter((p): p is string => !!p && p !== builtInDefaults);
   let configText: string | undefined;
   let configPath: string | undefined;
   for (const c of candidates) {

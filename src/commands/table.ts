@@ -11,21 +11,15 @@ export const CommandBits = {
   subscriberOk: 4,
   /** "no_multi": refused inside MULTI. */
   noMulti: 8,
+  /**
+   * "write" or "may_replicate" (Redis's CMD_WRITE | CMD_MAY_REPLICATE): CLIENT PAUSE WRITE
+   * holds it, and an EXEC whose queue holds one.
+   */
+  mayReplicate: 16,
 } as const;
 
 const TX_CONTROL = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
 const SUBSCRIBER_OK = new Set(["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "ping", "quit", "reset"]);
-
-/**
- * Commands Redis 7.0 flags "may_replicate" (a flag its COMMAND INFO hides, so the specs do not
- * carry it): CLIENT PAUSE WRITE holds them with the "write" ones.
- */
-const MAY_REPLICATE = new Set(["publish", "spublish", "pfcount", "eval", "evalsha", "fcall"]);
-
-/** 1 for a command CLIENT PAUSE WRITE holds: flagged "write", or one that may replicate. */
-function mayWriteOf(spec: CommandSpec): number {
-  return spec.flags.includes("write") || MAY_REPLICATE.has(spec.name) ? 1 : 0;
-}
 
 function bitsOf(spec: CommandSpec): number {
   let bits = 0;
@@ -33,6 +27,7 @@ function bitsOf(spec: CommandSpec): number {
   if (spec.flags.includes("no_multi")) bits |= CommandBits.noMulti;
   if (TX_CONTROL.has(spec.name)) bits |= CommandBits.txControl;
   if (SUBSCRIBER_OK.has(spec.name)) bits |= CommandBits.subscriberOk;
+  if (spec.flags.includes("write") || spec.flags.includes("may_replicate")) bits |= CommandBits.mayReplicate;
   return bits;
 }
 
@@ -49,8 +44,6 @@ export class CommandTable {
   private subtables: (CommandTable | undefined)[] = [];
   /** CommandBits per command index. */
   readonly bits: Uint8Array;
-  /** Per command index, 1 when CLIENT PAUSE WRITE holds it (read only while a pause is on). */
-  readonly mayWrite: Uint8Array;
   /**
    * The statistics slot (metrics' recordCall) per command index. Slots number every command
    * and subcommand of the root table in order, so two tables built from the same specs (a
@@ -69,7 +62,6 @@ export class CommandTable {
     this.statSlot = new Uint16Array(specs.length);
     for (const spec of specs) this.add(spec);
     this.bits = Uint8Array.from(this.specs, bitsOf);
-    this.mayWrite = Uint8Array.from(this.specs, mayWriteOf);
   }
 
   private add(spec: CommandSpec): void {

@@ -3,7 +3,11 @@ import type { StoreApi } from "../store/index.ts";
 import type { CommandTable } from "./table.ts";
 import type { MemcacheHooks } from "./memcache/types.ts";
 
-/** Flags as Redis's COMMAND INFO reports them (lower-case). */
+/**
+ * Redis's command flags, lower-case as its COMMAND INFO reports them. Redis 7.0 keeps
+ * "may_replicate" (PUBLISH, PFCOUNT, EVAL: commands that may propagate though not "write")
+ * out of COMMAND INFO on purpose; the specs carry it for CLIENT PAUSE WRITE (CommandBits).
+ */
 export type CommandFlag =
   | "write" | "readonly" | "denyoom" | "admin" | "pubsub" | "noscript" | "blocking"
   | "loading" | "stale" | "skip_monitor" | "skip_slowlog" | "fast" | "no_auth"

@@ -37,5 +37,6 @@ export {
   defaultConfigFile,
 } from "./load.ts";
 export { configToToml, configTemplate } from "./print.ts";
+export { rewriteConfigFile, type RunningValue } from "./rewrite.ts";
 export { parseSize, formatSize, parseDurationSecs, parseAddress, formatAddress, parseCpuList, formatCpuList, CPU_ID_MAX, type HostPort } from "./units.ts";
 export { allowedCpus, numaNodes, numaNodeCpus, hostPaths } from "./host.ts";

@@ -21,6 +21,7 @@ import {
   sectionDef,
   sections,
 } from "./schema.ts";
+import { scanToml } from "./toml-edit.ts";
 import { formatAddress, formatSize, parseAddress, parseCpuList, parseDurationSecs, parseSize } from "./units.ts";
 
 /** The name of the config file looked for in the working directory. */
@@ -262,53 +263,34 @@ function unknownSection(name: string, origin: Origin, line: number | undefined):
 
 // ---- key positions ------------------------------------------------------------------
 
-const headerRe = /^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?/;
-
-function unquote(s: string): string {
-  return s.replace(/^["']|["']$/g, "");
-}
-
 /**
  * The 1-based line of `key` in `section` (index-th table for arrays of tables), or of the
  * section header when `key` is undefined. smol-toml does not report key positions, so the
- * source is scanned: headers, `key =`, and dotted `section.key =` at the top.
+ * source is scanned (scanToml): headers, `key =`, and dotted `section.key =` at the top.
  */
 export function findKeyLine(text: string, section: string, key?: string, index = 0): number | undefined {
-  const lines = text.split(/\r?\n/);
-  let current = "";
+  const found = scanToml(text.split(/\r?\n/));
   let seen = -1;
   let inside = section === "";
   let headerLine: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const h = headerRe.exec(line);
-    if (h && !/^\s*\[\[?\s*[^\]]*\]\]?\s*=/.test(line)) {
-      current = h[2]!.split(".").map((p) => unquote(p.trim())).join(".");
-      if (current === section) {
+  for (const t of found) {
+    if (t.kind === "header") {
+      if (t.name === section) {
         seen++;
-        inside = seen === index || h[1] === "[";
-        if (inside && headerLine === undefined) headerLine = i + 1;
+        inside = seen === index || !t.array;
+        if (inside && headerLine === undefined) headerLine = t.line + 1;
       } else inside = false;
       continue;
     }
     if (key === undefined) continue;
-    const k = /^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(line);
-    if (!k) continue;
-    const path = k[1]!.split(".").map((p) => unquote(p.trim()));
-    const full = [...(current === "" ? [] : current.split(".")), ...path];
-    const wanted = section === "" ? [key] : [section, key];
-    if (inside && path.length === 1 && path[0] === key) return i + 1;
-    if (current === "" && full.join(".") === wanted.join(".")) return i + 1;
+    if (inside && t.path.length === 1 && t.path[0] === key) return t.line + 1;
+    if (t.table === null && t.path.join(".") === (section === "" ? key : `${section}.${key}`)) return t.line + 1;
   }
   if (key === undefined) return headerLine;
-  // The section itself (e.g. an inline table): point at it.
-  return section === "" ? undefined : findKeyLine(text, section, undefined, index) ?? findTopLevelAssign(lines, section);
-}
-
-function findTopLevelAssign(lines: string[], name: string): number | undefined {
-  const re = new RegExp(`^\\s*["']?${name}["']?\\s*=`);
-  const i = lines.findIndex((l) => re.test(l));
-  return i < 0 ? undefined : i + 1;
+  if (section === "") return undefined;
+  // The section itself (its header, or an inline table): point at it.
+  const top = found.find((t) => t.kind === "key" && t.table === null && t.path[0] === section);
+  return headerLine ?? (top === undefined ? undefined : top.line + 1);
 }
 
 // ---- the document -------------------------------------------------------------------

@@ -5,8 +5,9 @@ import { describeAllowed } from "./load.ts";
 import { type Config, type KeyDef, type KeyValue, keysOf, notYetSections, type SectionDef, sections } from "./schema.ts";
 import { formatSize } from "./units.ts";
 
-function tomlValue(def: KeyDef, value: KeyValue): string {
-  if (def.type === "size" && typeof value === "number") return value === 0 ? "0" : JSON.stringify(formatSize(value));
+/** A value as a TOML literal: sizes in their largest exact unit ("64MB"), else a bare byte count. */
+export function tomlValue(def: KeyDef, value: KeyValue): string {
+  if (def.type === "size" && typeof value === "number") return value % 1024 === 0 && value > 0 ? JSON.stringify(formatSize(value)) : String(value);
   // JSON string escapes (\" \\ \n \uXXXX) are all valid TOML basic-string escapes.
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }

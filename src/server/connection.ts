@@ -61,15 +61,11 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
       start = end;
       break;
     }
-    if (parser.argc > 0 && server.pause.mode !== 0 && server.pause.holds(s)) {
-      // Held by CLIENT PAUSE: the command stays in the input and runs when the pause ends.
-      server.pause.postpone(s);
-      break;
-    }
-    start += n;
     if (parser.argc > 0) {
       const replyFrom = reply.pos;
-      dispatch(s, server.table);
+      // Held by CLIENT PAUSE: the command stays in the input and runs when the pause ends.
+      if (dispatch(s, server.table)) break;
+      start += n;
       reply.proto = s.proto;
       // CLIENT REPLY OFF/SKIP; a command that blocked settles them when it is served.
       if (s.replyFlags !== 0 && s.blocked === null) settleReplyFlags(s, reply, replyFrom);
@@ -79,6 +75,8 @@ export function onData(server: Server, s: Session, chunk: Uint8Array, from = 0, 
         if (mark < 0) return;
         break;
       }
+    } else {
+      start += n;
     }
     mark = settleReply(server, s, mark);
     if (mark < 0) return;
@@ -113,7 +111,7 @@ export function settleReply(server: Server, s: Session, mark: number): number {
   return s.closed ? -1 : 0;
 }
 
-function bufferWhileBlocked(server: Server, s: Session, chunk: Uint8Array, from: number, to: number): void {
+export function bufferWhileBlocked(server: Server, s: Session, chunk: Uint8Array, from: number, to: number): void {
   counters[Counter.bytesReceived] += to - from;
   if (s.inLen + to - from > server.options.server.client_query_buffer_limit) {
     queryLimitExceeded(server, s, s.inLen + to - from);

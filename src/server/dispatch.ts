@@ -3,19 +3,25 @@ import { CommandBits, type CommandTable } from "../commands/index.ts";
 import { text } from "../stdx/index.ts";
 import type { Session } from "./session.ts";
 import { queueCommand } from "./multi.ts";
+import { PauseMode } from "./pause.ts";
 
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /**
- * Look the command up on bytes, check arity, run it. Errors use Redis 7's texts, which
- * clients and redis-cli match on.
+ * Look the command up on bytes, check arity, run it (or queue it inside MULTI). Errors use
+ * Redis 7's texts, which clients and redis-cli match on.
+ *
+ * Returns true when CLIENT PAUSE holds the command instead (Redis's processCommand calls
+ * blockPostponeClient after the checks that answer at once, before running or queuing): the
+ * session is then paused (pause.ts) with nothing replied, and the caller leaves the command's
+ * bytes in the input, to be parsed and dispatched again when the pause ends.
  */
-export function dispatch(s: Session, table: CommandTable): void {
+export function dispatch(s: Session, table: CommandTable): boolean {
   const argv = s.argv;
   const index = table.indexOf(argv.buf, argv.off[0], argv.len[0]);
   if (index === -1) {
     unknownCommand(s);
-    return;
+    return false;
   }
   let spec = table.specs[index];
   let bits = table.bits[index];
@@ -28,7 +34,7 @@ export function dispatch(s: Session, table: CommandTable): void {
     if (subIndex === -1) {
       if (spec.handler === undefined) {
         unknownSubcommand(s, spec.name);
-        return;
+        return false;
       }
     } else {
       spec = sub.specs[subIndex];
@@ -39,29 +45,51 @@ export function dispatch(s: Session, table: CommandTable): void {
   } else if (sub !== undefined && spec.handler === undefined) {
     recordRejected(slot);
     wrongArity(s, spec.name);
-    return;
+    return false;
   }
   const arity = spec.arity;
   if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) {
     recordRejected(slot);
     wrongArity(s, spec.name);
-    return;
+    return false;
   }
-  if (bits !== 0 || s.multi !== null || s.subscribed) {
+  // Outside MULTI, subscriber mode and a pause, only "denyoom" has anything to check: the
+  // common command pays one test of the pause mode here and nothing more.
+  const pause = s.host.pause;
+  if ((bits & CommandBits.denyOom) !== 0 || s.multi !== null || s.subscribed || pause.mode !== 0) {
     if (!admit(s, spec.name, bits)) {
       recordRejected(slot);
-      return;
+      return false;
+    }
+    if (pause.mode !== 0 && pauseHolds(s, pause.mode, bits, spec.name)) {
+      pause.postpone(s);
+      return true;
     }
     if (s.multi !== null && (bits & CommandBits.txControl) === 0) {
+      // EXEC's own flags under a pause are those of its queue (Redis's mstate.cmd_flags).
+      if ((bits & CommandBits.mayReplicate) !== 0) s.multiMayReplicate = true;
       queueCommand(s);
-      return;
+      return false;
     }
   }
   if (spec.handler === undefined) {
     unknownSubcommand(s, spec.name);
-    return;
+    return false;
   }
   execute(s, spec.handler, spec.name, slot);
+  return false;
+}
+
+/**
+ * Whether CLIENT PAUSE holds this command (only asked while a pause is on): ALL holds every
+ * command, WRITE those flagged "write" or "may_replicate" and an EXEC whose queue holds one.
+ * The commands EXEC runs from its queue are never held (Redis runs them through call(), past
+ * processCommand), nor is anything on a replication link (Crucible has none yet).
+ */
+function pauseHolds(s: Session, mode: number, bits: number, name: string): boolean {
+  if (s.inExec) return false;
+  if (mode === PauseMode.all || (bits & CommandBits.mayReplicate) !== 0) return true;
+  return s.multiMayReplicate && s.multi !== null && name === "exec";
 }
 
 /**

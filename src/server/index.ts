@@ -1,11 +1,11 @@
 import type { Logger } from "../stdx/index.ts";
-import type { ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
+import type { ConfigRewriter, ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
 import { chooseEngine } from "./engine.ts";
 import { loadShim } from "../../ffi/index.ts";
 import { CommandTable } from "../commands/index.ts";
 import { Server, serverCommandSpecs } from "./server.ts";
 
-export type { ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
+export type { ConfigRewriter, ServerOptions, ServerPlacement, ValueValidator } from "./options.ts";
 export { CRUCIBLE_VERSION } from "./info.ts";
 export { serverCommandSpecs } from "./server.ts";
 
@@ -27,6 +27,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   validate?: ValueValidator;
+  /** CONFIG REWRITE's writer (the config module's); absent: CONFIG REWRITE finds no config file. */
+  rewriteConfig?: ConfigRewriter;
   /** Called once the graceful shutdown has finished; the default exits the process with 0. */
   onStopped?: () => void;
   /** Called as a graceful shutdown begins (signal, SHUTDOWN command or stop()). */
@@ -43,7 +45,7 @@ export async function startServer(options: ServerOptions, rootLog: Logger, confi
   const log = rootLog.child("server");
   // The command clock reads the shim's time-stamp counter when it is there.
   await loadShim();
-  const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)), start.placement ?? null);
+  const server = new Server(options, log, configSource, start.validate ?? null, start.onStopped ?? (() => process.exit(0)), start.placement ?? null, start.rewriteConfig);
   server.onStopping = start.onStopping ?? null;
   await chooseEngine(server, options, log);
   server.start();

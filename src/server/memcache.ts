@@ -1,7 +1,8 @@
-import { runBinary, runText } from "../commands/index.ts";
+import { binaryWrites, runBinary, runText, textWrites } from "../commands/index.ts";
 import { Counter, counters } from "../metrics/index.ts";
 import { Data } from "../protocol/memcache/index.ts";
-import { appendInput, keepTail, queryLimitExceeded, settleReply } from "./connection.ts";
+import { appendInput, bufferWhileBlocked, keepTail, queryLimitExceeded, settleReply } from "./connection.ts";
+import { PauseMode } from "./pause.ts";
 import type { Server } from "./server.ts";
 import { type Session, Wire } from "./session.ts";
 
@@ -11,8 +12,16 @@ const BINARY_MAGIC = 0x80;
  * One data callback on a memcache connection: as onData for RESP (frames parsed in place,
  * a partial one kept, replies queued for the turn's one write), with memcache's framing.
  * The first byte tells binary (0x80) from text, as memcached does.
+ *
+ * CLIENT PAUSE holds memcache clients as dispatch.ts holds RESP ones: under ALL every
+ * request, under WRITE those that change the store (textWrites, binaryWrites). The held
+ * request stays in the input with what follows it, and runs when the pause ends.
  */
 export function onMemcacheData(server: Server, s: Session, chunk: Uint8Array, from: number, to: number): void {
+  if (s.paused) {
+    bufferWhileBlocked(server, s, chunk, from, to);
+    return;
+  }
   counters[Counter.bytesReceived] += to - from;
   s.lastInteractionMs = server.clock.ms;
   if (s.swallow > 0) {
@@ -38,6 +47,7 @@ export function onMemcacheData(server: Server, s: Session, chunk: Uint8Array, fr
   if (s.wire === Wire.Memcache) s.wire = buf[start] === BINARY_MAGIC ? Wire.MemcacheBinary : Wire.MemcacheText;
   const binary = s.wire === Wire.MemcacheBinary;
   const parser = binary ? server.mcBinary : server.mcText;
+  const pause = server.pause;
   let mark = server.reply.pos;
   while (start < end) {
     const n = parser.parse(buf, start, end);
@@ -48,6 +58,10 @@ export function onMemcacheData(server: Server, s: Session, chunk: Uint8Array, fr
       counters[Counter.protocolErrors]++;
       s.closeAfterReply = true;
       start = end;
+      break;
+    }
+    if (pause.mode !== 0 && (pause.mode === PauseMode.all || (binary ? binaryWrites(server.mcBinary) : textWrites(server.mcText)))) {
+      pause.postpone(s);
       break;
     }
     start += n;

@@ -43,6 +43,7 @@ export function queueCommand(s: Session): void {
 export function discardTransaction(s: Session): void {
   s.multi = null;
   s.multiDirty = false;
+  s.multiMayReplicate = false;
 }
 
 const base = { firstKey: 0, lastKey: 0, step: 0, group: "transactions" } as const;
@@ -52,6 +53,7 @@ function multi(c: Ctx): void {
   if (s.multi !== null) return c.reply.error("ERR MULTI calls can not be nested");
   s.multi = [];
   s.multiDirty = false;
+  s.multiMayReplicate = false;
   c.reply.ok();
 }
 

@@ -1,5 +1,5 @@
 import type { EvictionPolicy } from "../store/index.ts";
-import type { LogLevel } from "../stdx/index.ts";
+import type { Logger, LogLevel } from "../stdx/index.ts";
 
 /**
  * What the server needs from the configuration. It mirrors the TOML schema's shape (sizes in
@@ -62,6 +62,9 @@ export interface ServerPlacement {
 
 /** Validates one runtime CONFIG SET value against the schema; the CLI injects the config module's. */
 export type ValueValidator = (section: string, key: string, raw: string) => { ok: true; value: unknown } | { ok: false; error: string };
+
+/** CONFIG REWRITE of the config file `source` with settings' running values: null when done, else the error reply. The CLI injects the config module's. */
+export type ConfigRewriter = (source: string, settings: readonly { section: string; key: string; value: number | string | boolean }[], log: Logger) => string | null;
 
 export function splitAddress(address: string): { host: string; port: number } {
   const colon = address.lastIndexOf(":");

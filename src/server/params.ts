@@ -5,7 +5,8 @@ import type { EvictionPolicy } from "../store/index.ts";
 
 /**
  * CONFIG GET/SET parameters under Redis's names, each mapped onto the TOML setting it
- * mirrors (src/config/schema.ts: the keys with `runtime: true` and a `redisName`).
+ * mirrors (src/config/schema.ts: the keys with `runtime: true` and a `redisName`; a unit
+ * test in test/unit/config/schema.test.ts checks the two agree).
  * Immutable ones answer SET with Redis's "can't set immutable config". Redis parameters
  * Crucible has no counterpart for are unknown here: CONFIG GET leaves them out (an empty
  * map for a name alone) and CONFIG SET answers "Unknown option", as Redis does for a name
@@ -19,14 +20,10 @@ interface Param {
   toml?: TomlSetting[];
 }
 
-/** How a TOML setting's value is written back: integers, sizes (bytes), strings, booleans. */
-export type TomlKind = "int" | "size" | "string" | "bool";
-
 /** One TOML setting ([section] key) a parameter is saved under, and its running value. */
 export interface TomlSetting {
   section: string;
   key: string;
-  kind: TomlKind;
   read(server: Server): number | string | boolean;
   /** Apply a value the schema has checked (CONFIG SET under the "section.key" name). */
   write(server: Server, value: number | string | boolean): void;
@@ -89,7 +86,7 @@ function intParam(
       write(s, v);
       return null;
     },
-    toml: [{ section, key, kind: "int", read, write: (s, v) => write(s, v as number) }],
+    toml: [{ section, key, read, write: (s, v) => write(s, v as number) }],
   };
 }
 
@@ -107,7 +104,7 @@ function memoryParam(
       write(s, v);
       return null;
     },
-    toml: [{ section, key, kind: "size", read, write: (s, v) => write(s, v as number) }],
+    toml: [{ section, key, read, write: (s, v) => write(s, v as number) }],
   };
 }
 
@@ -120,7 +117,7 @@ function boolParam(section: string, key: string, read: (s: Server) => boolean, w
       write(s, v === "yes");
       return null;
     },
-    toml: [{ section, key, kind: "bool", read, write: (s, v) => write(s, v as boolean) }],
+    toml: [{ section, key, read, write: (s, v) => write(s, v as boolean) }],
   };
 }
 
@@ -158,7 +155,7 @@ export const params: Record<string, Param> = {
       setEviction(s, policy);
       return null;
     },
-    toml: [{ section: "cache", key: "eviction", kind: "string", read: (s) => s.options.cache.eviction, write: (s, v) => setEviction(s, v as EvictionPolicy) }],
+    toml: [{ section: "cache", key: "eviction", read: (s) => s.options.cache.eviction, write: (s, v) => setEviction(s, v as EvictionPolicy) }],
   },
   "lfu-log-factor": intParam(
     "cache", "lfu_log_factor", (s) => s.options.cache.lfu_log_factor,
@@ -224,11 +221,11 @@ export const params: Record<string, Param> = {
     },
     toml: [
       {
-        section: "server", key: "client_output_buffer_limit", kind: "size", read: (s) => s.options.server.client_output_buffer_limit,
+        section: "server", key: "client_output_buffer_limit", read: (s) => s.options.server.client_output_buffer_limit,
         write: (s, v) => (s.options.server.client_output_buffer_limit = v as number),
       },
       {
-        section: "server", key: "client_output_buffer_limit_pubsub", kind: "size", read: (s) => s.options.server.client_output_buffer_limit_pubsub,
+        section: "server", key: "client_output_buffer_limit_pubsub", read: (s) => s.options.server.client_output_buffer_limit_pubsub,
         write: (s, v) => (s.options.server.client_output_buffer_limit_pubsub = v as number),
       },
     ],
@@ -242,7 +239,7 @@ export const params: Record<string, Param> = {
       return null;
     },
     toml: [{
-      section: "server", key: "notify_keyspace_events", kind: "string", read: (s) => formatNotifyFlags(s.notify.configured),
+      section: "server", key: "notify_keyspace_events", read: (s) => formatNotifyFlags(s.notify.configured),
       write: (s, v) => setNotify(s, parseNotifyFlags(v as string) ?? 0),
     }],
   },
@@ -293,7 +290,7 @@ export const params: Record<string, Param> = {
       setLogLevel(s, level);
       return null;
     },
-    toml: [{ section: "logging", key: "level", kind: "string", read: (s) => s.options.logging.level, write: (s, v) => setLogLevel(s, v as LogLevel) }],
+    toml: [{ section: "logging", key: "level", read: (s) => s.options.logging.level, write: (s, v) => setLogLevel(s, v as LogLevel) }],
   },
 };
 
@@ -320,8 +317,9 @@ for (const name of names) {
         } else {
           // No schema at hand (a server built without the CLI): plain integers, yes/no, text.
           const n = parseInteger(value);
-          if (t.kind === "bool") typed = /^(yes|true)$/i.test(value);
-          else if (t.kind === "string") typed = value;
+          const current = t.read(s);
+          if (typeof current === "boolean") typed = /^(yes|true)$/i.test(value);
+          else if (typeof current === "string") typed = value;
           else if (n === null) return "argument couldn't be parsed into an integer";
           else typed = n;
         }
@@ -438,16 +436,14 @@ export function tomlSettings(): TomlSetting[] {
 }
 
 /**
- * The settings CONFIG REWRITE writes: those CONFIG SET changed since start-up, or whose
- * running value is no longer the start-up one. Settings left alone keep what the file
- * says; start-up overrides (--set, CRUCIBLE_LOG) stay overrides.
+ * CONFIG REWRITE, through the writer the CLI injects, of the settings CONFIG SET changed
+ * since start-up or whose running value is no longer the start-up one. Settings left alone
+ * keep what the file says; start-up overrides (--set, CRUCIBLE_LOG) stay overrides.
  */
-export function changedSettings(server: Server): TomlSetting[] {
+export function configRewrite(server: Server): string | null {
   const state = rewriteState(server);
-  return tomlSettings().filter((t) => {
-    const id = `${t.section}.${t.key}`;
-    return state.touched.has(id) || state.baseline.get(id) !== t.read(server);
-  });
+  const changed = tomlSettings().filter((t) => state.touched.has(`${t.section}.${t.key}`) || state.baseline.get(`${t.section}.${t.key}`) !== t.read(server));
+  return server.rewriteConfig(server.configSource, changed.map((t) => ({ section: t.section, key: t.key, value: t.read(server) })), server.log);
 }
 
 /** At construction: apply the settings the store and notifier take, and remember the start-up values. */

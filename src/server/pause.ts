@@ -5,15 +5,14 @@
 // blocked (flag b, INFO blocked_clients), as in Redis. When the pause ends, by its timeout or
 // CLIENT UNPAUSE, the held clients go on in the order they were held (Server.resumeSoon).
 //
-// ALL holds every command, CLIENT UNPAUSE included (Redis 7.0 does the same: an ALL pause
-// ends at its timeout). WRITE holds the commands flagged "write", those Redis flags
-// "may_replicate" (PUBLISH, EVAL, PFCOUNT) and an EXEC whose queue holds one; reads and
-// admin commands still run. What Redis answers before its pause check is answered at once:
-// unknown commands, wrong arity, subscriber context, no_multi, OOM. While paused the store's
-// active expiry waits too (Server's store tick).
+// Which commands a pause holds is decided where Redis's processCommand decides it: RESP in
+// dispatch.ts (after the checks answered at once: unknown command, wrong arity, subscriber
+// context, no_multi, OOM), memcache in memcache.ts. ALL holds every command, CLIENT UNPAUSE
+// included (Redis 7.0 does the same: an ALL pause ends at its timeout). WRITE holds the
+// commands flagged "write" or "may_replicate" (CommandBits.mayReplicate), an EXEC whose queue
+// holds one, and memcache's storage commands; reads and admin commands still run. While
+// paused the store's active expiry waits too (Server's store tick).
 
-import { CommandBits, type CommandTable } from "../commands/index.ts";
-import type { Argv } from "../protocol/resp/index.ts";
 import type { Server } from "./server.ts";
 import type { Session } from "./session.ts";
 
@@ -23,7 +22,7 @@ export const PauseMode = { off: 0, write: 1, all: 2 } as const;
 const TIMER_MAX_MS = 2 ** 31 - 1;
 
 export class ClientPause {
-  /** PauseMode; connection.ts tests it before each command, and 0 costs nothing more. */
+  /** PauseMode; dispatch.ts and memcache.ts test it for each command, and 0 costs nothing more. */
   mode: number = PauseMode.off;
   /** When the pause ends (wall clock ms); a later pause only extends it. */
   private endMs = 0;
@@ -75,45 +74,6 @@ export class ClientPause {
     }, delay);
   }
 
-  /**
-   * Whether the pause holds the command just parsed into s.argv (only called while a pause is
-   * on). A held command keeps its name in CLIENT LIST's cmd field, as in Redis.
-   */
-  holds(s: Session): boolean {
-    const table = this.server.table;
-    const argv = s.argv;
-    const index = table.indexOf(argv.buf, argv.off[0], argv.len[0]);
-    if (index === -1) return false;
-    let spec = table.specs[index];
-    let bits = table.bits[index];
-    let write = table.mayWrite[index];
-    let subIndex = -1;
-    const sub = table.subtable(index);
-    if (sub !== undefined) {
-      if (argv.argc >= 2) subIndex = sub.indexOf(argv.buf, argv.off[1], argv.len[1]);
-      if (subIndex === -1) {
-        // The dispatcher answers these at once (unknown subcommand, or a bare container).
-        if (spec.handler === undefined) return false;
-      } else {
-        spec = sub.specs[subIndex];
-        bits = sub.bits[subIndex];
-        write = sub.mayWrite[subIndex];
-      }
-    }
-    const arity = spec.arity;
-    if ((arity > 0 && argv.argc !== arity) || argv.argc < -arity) return false;
-    if (s.proto === 2 && s.subscribed && (bits & CommandBits.subscriberOk) === 0) return false;
-    if (s.multi !== null && (bits & CommandBits.noMulti) !== 0) return false;
-    if ((bits & CommandBits.denyOom) !== 0 && s.store.overLimit()) return false;
-    if (this.mode === PauseMode.write && write === 0) {
-      // EXEC counts as a write when its queue holds one (Redis's mstate.cmd_flags).
-      if (spec.name !== "exec" || s.multi === null || !s.multi.some((q) => mayWrite(table, q))) return false;
-    }
-    s.lastCommand = index;
-    s.lastSubcommand = subIndex;
-    return true;
-  }
-
   /** Hold s: its input (from the held command on) waits until the pause ends. */
   postpone(s: Session): void {
     s.paused = true;
@@ -135,16 +95,4 @@ export class ClientPause {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
-}
-
-/** Whether a queued command is one CLIENT PAUSE WRITE holds. */
-function mayWrite(table: CommandTable, argv: Argv): boolean {
-  const index = table.indexOf(argv.buf, argv.off[0], argv.len[0]);
-  if (index === -1) return false;
-  const sub = table.subtable(index);
-  if (sub !== undefined && argv.argc >= 2) {
-    const subIndex = sub.indexOf(argv.buf, argv.off[1], argv.len[1]);
-    if (subIndex !== -1) return sub.mayWrite[subIndex] === 1;
-  }
-  return table.mayWrite[index] === 1;
 }

@@ -231,7 +231,7 @@ export const pubsubCommands: CommandSpec[] = [
     args: [{ name: "pattern", type: "pattern", optional: true, multiple: true }], handler: (c) => unsubscribeGeneric(c, true),
   },
   {
-    ...base, name: "publish", arity: 3, flags: ["pubsub", "loading", "stale", "fast"], since: "2.0.0", acl: ["pubsub", "fast"],
+    ...base, name: "publish", arity: 3, flags: ["pubsub", "loading", "stale", "fast", "may_replicate"], since: "2.0.0", acl: ["pubsub", "fast"],
     summary: "Post a message to a channel", complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).",
     args: [{ name: "channel", type: "string" }, { name: "message", type: "string" }], handler: publish,
   },

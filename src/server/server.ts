@@ -23,7 +23,7 @@ import { setHandlerErrorReporter } from "./dispatch.ts";
 import { createHooks } from "./hooks.ts";
 import { applyStartupParams } from "./params.ts";
 import { OpsSampler, usedMemory } from "./info.ts";
-import { splitAddress, type ServerOptions, type ServerPlacement, type ValueValidator } from "./options.ts";
+import { type ConfigRewriter, splitAddress, type ServerOptions, type ServerPlacement, type ValueValidator } from "./options.ts";
 import { Session, type Shared, Wire } from "./session.ts";
 import type { Listening, Transport } from "./transport.ts";
 import type { UringEngine } from "./uring/index.ts";
@@ -103,6 +103,8 @@ export class Server {
     readonly onStopped: () => void,
     /** The arena memory and its placement from the composition root; null: the store allocates. */
     readonly placement: ServerPlacement | null = null,
+    /** CONFIG REWRITE's writer from the composition root; without it no config file was read to write. */
+    readonly rewriteConfig: ConfigRewriter = () => "ERR The server is running without a config file",
   ) {
     const o = options;
     const clock = { ms: Date.now() };
@@ -310,6 +312,7 @@ export class Server {
     this.observer.forget(s);
     s.multi = null;
     s.multiDirty = false;
+    s.multiMayReplicate = false;
     this.signals.update();
   }
 

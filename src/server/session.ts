@@ -39,7 +39,7 @@ export class Session implements Ctx, ClientState {
   noEvict = false;
   /** CLIENT REPLY OFF/SKIP state (ReplyFlag bits); 0 on the common path. */
   replyFlags = 0;
-  /** Held by CLIENT PAUSE (pause.ts): its input waits, unparsed, until the pause ends. */
+  /** Held by CLIENT PAUSE (dispatch.ts, pause.ts): its input waits, unparsed, until the pause ends. */
   paused = false;
   wire: Wire = Wire.Resp;
   /** Bytes of an oversized memcache value still to be dropped from the stream. */
@@ -68,6 +68,8 @@ export class Session implements Ctx, ClientState {
   multi: QueuedCommand[] | null = null;
   /** A command was refused while queuing: EXEC answers EXECABORT. */
   multiDirty = false;
+  /** A queued command is "write" or "may_replicate": CLIENT PAUSE WRITE holds the EXEC. */
+  multiMayReplicate = false;
   /** Running EXEC's queue: blocking commands do not block. */
   inExec = false;
   readonly watching: WatchedKey[] = [];

@@ -780,6 +780,10 @@ describe("COMMAND INFO and COMMAND DOCS for CLIENT", () => {
     }
   });
 
+  test("PUBLISH, which CLIENT PAUSE WRITE holds for its may_replicate flag, lists its flags as 7.0.15 (which hides that one), byte for byte", async () => {
+    expect(await same([["COMMAND", "INFO", "PUBLISH"]])).toContain("*4\r\n+pubsub\r\n+loading\r\n+stale\r\n+fast\r\n:0");
+  });
+
   test("summary, since, group, complexity and arguments as Redis 7.0.15", async () => {
     const script = names.map((n) => ["COMMAND", "DOCS", n]);
     const [a, b] = await both(script);

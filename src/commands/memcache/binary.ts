@@ -65,6 +65,21 @@ export function runBinary(c: Ctx, p: BinaryParser): void {
   }
 }
 
+/** Whether a framed binary request changes the store, for CLIENT PAUSE WRITE (asked only while a pause is on). */
+export function binaryWrites(p: BinaryParser): boolean {
+  switch (p.opcode) {
+    case Opcode.Set: case Opcode.SetQ: case Opcode.Add: case Opcode.AddQ: case Opcode.Replace: case Opcode.ReplaceQ:
+    case Opcode.Append: case Opcode.AppendQ: case Opcode.Prepend: case Opcode.PrependQ:
+    case Opcode.Delete: case Opcode.DeleteQ:
+    case Opcode.Increment: case Opcode.IncrementQ: case Opcode.Decrement: case Opcode.DecrementQ:
+    case Opcode.Touch: case Opcode.GAT: case Opcode.GATQ: case Opcode.GATK: case Opcode.GATKQ:
+    case Opcode.Flush: case Opcode.FlushQ:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** The quiet variants: success is silent, errors are answered. */
 function isQuiet(op: number): boolean {
   switch (op) {

@@ -20,6 +20,8 @@ const FLUSH_ALL = W("flush_all"), VERSION = W("version"), VERBOSITY = W("verbosi
 const NOREPLY = W("noreply");
 const DELETE_USAGE = W("CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]\r\n");
 const VERSION_LINE = W(`VERSION ${MEMCACHED_VERSION}\r\n`);
+/** The classic commands that change the store (textWrites). */
+const WRITES = [SET, ADD, REPLACE, APPEND, PREPEND, CAS, INCR, DECR, DELETE, TOUCH, GAT, GATS, FLUSH_ALL];
 
 /** Run one framed text request. Unknown commands and wrong token counts answer ERROR, as memcached. */
 export function runText(c: Ctx, p: TextParser): void {
@@ -52,6 +54,30 @@ export function runText(c: Ctx, p: TextParser): void {
   if (isWord(buf, off, len, VERBOSITY)) return verbosity(c, p);
   if (isWord(buf, off, len, STATS)) return stats(c, p);
   error(c);
+}
+
+/**
+ * Whether a framed text request changes the store, for CLIENT PAUSE WRITE (asked only while a
+ * pause is on): set, add, replace, append, prepend, cas, incr, decr, delete, touch, gat, gats,
+ * flush_all, and the meta ms, md, ma, and mg with T (touch) or N (create on a miss).
+ */
+export function textWrites(p: TextParser): boolean {
+  if (p.ntokens === 0) return false;
+  const buf = p.buf;
+  const off = p.off[0];
+  const len = p.len[0];
+  if (len === 2 && buf[off] === 109) {
+    const m = buf[off + 1];
+    if (m === 115 || m === 100 || m === 97) return true; // ms, md, ma
+    if (m !== 103) return false; // mn, me
+    for (let i = 2; i < p.ntokens; i++) {
+      const flag = buf[p.off[i]];
+      if (flag === 84 || flag === 78) return true; // mg T, mg N
+    }
+    return false;
+  }
+  for (let i = 0; i < WRITES.length; i++) if (isWord(buf, off, len, WRITES[i])) return true;
+  return false;
 }
 
 function error(c: Ctx): void {

@@ -8,14 +8,17 @@ function allSpecs(c: Ctx): CommandSpec[] {
   return c.server.commands.specs;
 }
 
-/** The order in which Redis 7.0 lists a command's flags (addReplyCommandFlags). */
+/**
+ * The flags Redis 7.0 lists, in its order (addReplyCommandFlags). "may_replicate" is not
+ * among them: 7.0 hides it on purpose, so PUBLISH reads "pubsub loading stale fast".
+ */
 const FLAG_ORDER = [
   "write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking", "loading", "stale", "skip_monitor",
-  "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "movablekeys", "allow_busy",
+  "skip_slowlog", "fast", "no_auth", "no_multi", "movablekeys", "allow_busy",
 ];
 
 function flagsOf(spec: CommandSpec): string[] {
-  const flags: string[] = [...spec.flags];
+  const flags: string[] = spec.flags.filter((f) => FLAG_ORDER.includes(f));
   if (spec.numKeysArg !== undefined || spec.keysIn !== undefined) flags.push("movablekeys");
   return flags.sort((a, b) => FLAG_ORDER.indexOf(a) - FLAG_ORDER.indexOf(b));
 }

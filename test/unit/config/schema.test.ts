@@ -15,6 +15,7 @@ import {
   sections,
   validateValue,
 } from "../../../src/config/index.ts";
+import { params, tomlSettings } from "../../../src/server/params.ts";
 import { EvictionPolicies } from "../../../src/store/types.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
@@ -99,6 +100,14 @@ describe("schema", () => {
     expect(dotted(findKeyByRedisName("cache.heap_size")!)).toBe("cache.heap_size");
     expect(findKeyByRedisName("nonsense")).toBeUndefined();
     expect(findKey("server", "maxclients")!.runtime).toBe(true);
+  });
+
+  test("the server's CONFIG parameters save under the schema's runtime keys, by their Redis names", () => {
+    const ids = (keys: { section: string; key: string }[]) => keys.map((t) => `${t.section}.${t.key}`).sort();
+    expect(ids(tomlSettings())).toEqual(ids(schema.filter((k) => k.runtime).map((k) => ({ section: k.section, key: k.name }))));
+    for (const [name, p] of Object.entries(params)) {
+      if (p.toml?.length === 1) expect(`${name} ${dotted(findKeyByRedisName(name)!)}`).toBe(`${name} ${ids(p.toml)[0]}`);
+    }
   });
 });
 

@@ -20,9 +20,10 @@ function run(input: string): { reply: string; reported: string[] } {
   const bytes = new TextEncoder().encode(input);
   const reported: string[] = [];
   setHandlerErrorReporter((command) => reported.push(command));
-  // The host: what execute() reads after the handler (the command clock and the observer).
+  // The host: what dispatch() reads (the pause mode, off) and execute() after the handler (the command clock and the observer).
   const host = {
     ticks: { now: Bun.nanoseconds, nsPerTick: 1 }, commandStartTicks: Bun.nanoseconds(), observer: { thresholdNs: Infinity, monitoring: 0 },
+    pause: { mode: 0 },
   };
   const session = { argv: parser, reply, lastCommand: -1, lastSubcommand: -1, multi: null, subscribed: false, host } as unknown as Session;
   const table = new CommandTable([boom, ok]);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "smol-toml";
-import { editToml, tomlScalar } from "../../../src/server/toml-edit.ts";
+import { editToml, tomlScalar } from "../../../src/config/toml-edit.ts";
 
 const FILE = `# Crucible config
 # hand written

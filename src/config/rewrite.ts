@@ -1,45 +1,32 @@
 // CONFIG REWRITE: write the running values of the settings changed at runtime back into
 // the TOML file the server was started with, keeping its comments, order and other keys
 // (toml-edit.ts), through a temporary file renamed over it so the file is never half
-// written.
+// written. The CLI injects this into the server, which may not import src/config.
 
 import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Server } from "./server.ts";
-import { changedSettings, type TomlKind, type TomlSetting } from "./params.ts";
-import { editToml, type TomlAssignment, tomlScalar } from "./toml-edit.ts";
+import { assert, type Logger } from "../stdx/index.ts";
+import { builtInDefaults, validateValue } from "./load.ts";
+import { tomlValue } from "./print.ts";
+import { findKey, type KeyValue } from "./schema.ts";
+import { editToml, tomlScalar } from "./toml-edit.ts";
 
-/**
- * The config source the CLI names when no file was read (src/config's builtInDefaults; the
- * server may not import src/config, which sits above it).
- */
-const NO_CONFIG_FILE = "built-in defaults";
-
-const KIB = 1024;
-
-/** Bytes as the config file writes sizes: "64MB" in the largest exact unit, else a number. */
-function sizeLiteral(bytes: number): string {
-  if (bytes === 0) return "0";
-  for (const [unit, mult] of [["TB", KIB ** 4], ["GB", KIB ** 3], ["MB", KIB ** 2], ["KB", KIB]] as const) {
-    if (bytes >= mult && bytes % mult === 0) return JSON.stringify(`${bytes / mult}${unit}`);
-  }
-  return String(bytes);
+/** A setting's running value: `section` "" for a top-level key. */
+export interface RunningValue {
+  section: string;
+  key: string;
+  value: KeyValue;
 }
 
-/** A running value as a TOML literal. JSON's string escapes are all valid TOML basic-string escapes. */
-export function tomlLiteral(kind: TomlKind, value: number | string | boolean): string {
-  if (kind === "size" && typeof value === "number") return sizeLiteral(value);
-  if (typeof value === "string") return JSON.stringify(value);
-  return String(value);
-}
-
-/** Whether the file's literal `raw` for `t` already means `value` (the schema's reading, when the CLI gave one). */
-function sameValue(server: Server, t: TomlSetting, raw: string, value: number | string | boolean): boolean {
+/** Whether the file's literal `raw` already means `value`, as the schema reads it. */
+function sameValue(section: string, key: string, raw: string, value: KeyValue): boolean {
   const scalar = tomlScalar(raw);
   if (scalar === undefined) return false;
-  if (server.validate === null) return scalar === value;
-  const checked = server.validate(t.section, t.key, String(scalar));
-  return checked.ok && checked.value === value;
+  try {
+    return validateValue(section, key, String(scalar)) === value;
+  } catch {
+    return false;
+  }
 }
 
 /** strerror's words for the errors a rewrite meets, as Redis reports them. */
@@ -85,10 +72,9 @@ function writeAtomically(path: string, text: string, mode: number): void {
   }
 }
 
-/** CONFIG REWRITE: null when done, else the error reply. */
-export function configRewrite(server: Server): string | null {
-  const source = server.configSource;
-  if (source === "" || source === NO_CONFIG_FILE) return "ERR The server is running without a config file";
+/** CONFIG REWRITE of the config file `source` (as loadConfig named it) with `settings`: null when done, else the error reply. */
+export function rewriteConfigFile(source: string, settings: readonly RunningValue[], log: Logger): string | null {
+  if (source === "" || source === builtInDefaults) return "ERR The server is running without a config file";
   // The file itself when the configured path is a symlink; a file removed since start-up is written anew.
   let path = resolve(process.cwd(), source);
   let text = "";
@@ -100,10 +86,10 @@ export function configRewrite(server: Server): string | null {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") return `ERR Rewriting config file: ${describe(error)}`;
   }
-  const changed = changedSettings(server);
-  const assignments: TomlAssignment[] = changed.map((t) => {
-    const value = t.read(server);
-    return { section: t.section, key: t.key, value: tomlLiteral(t.kind, value), same: (raw) => sameValue(server, t, raw, value) };
+  const assignments = settings.map(({ section, key, value }) => {
+    const def = findKey(section, key);
+    assert(def !== undefined, `CONFIG REWRITE: ${section}.${key} is not in the schema`);
+    return { section, key, value: tomlValue(def, value), same: (raw: string) => sameValue(section, key, raw, value) };
   });
   let updated: string;
   try {
@@ -114,12 +100,12 @@ export function configRewrite(server: Server): string | null {
   try {
     if (updated !== text) writeAtomically(path, updated, mode);
   } catch (error) {
-    server.log.warn("CONFIG REWRITE failed", { path, error: describe(error) });
+    log.warn("CONFIG REWRITE failed", { path, error: describe(error) });
     return `ERR Rewriting config file: ${describe(error)}`;
   }
-  server.log.info("CONFIG REWRITE: configuration file rewritten", {
+  log.info("CONFIG REWRITE: configuration file rewritten", {
     path,
-    settings: changed.map((t) => `${t.section}.${t.key}`),
+    settings: settings.map((t) => `${t.section}.${t.key}`),
     unchanged: updated === text,
   });
   return null;

@@ -1,9 +1,11 @@
-// Line-based editing of a TOML file for CONFIG REWRITE: change the values of some
-// `key = value` lines and add missing keys, keeping every comment, blank line, ordering and
-// unrelated key as it was. smol-toml parses but cannot write back a document with its
-// comments, so the file is edited as text: headers and key lines are recognised, values are
-// replaced in place (the text around them, the trailing comment included, is kept), and a
-// key the file lacks goes after the last key of its table (or in a new table at the end).
+// The TOML line scanner (headers and `key = value` lines, with where each value lies), used
+// to find a key's line for load.ts's errors, and line-based editing of a TOML file for
+// CONFIG REWRITE (rewrite.ts): change the values of some `key = value` lines and add
+// missing keys, keeping every comment, blank line, ordering and unrelated key as it was.
+// smol-toml parses but cannot write back a document with its comments, so the file is
+// edited as text: values are replaced in place (the text around them, the trailing comment
+// included, is kept), and a key the file lacks goes after the last key of its table (or in
+// a new table at the end).
 //
 // Only what CONFIG REWRITE writes is edited: single keys of ordinary tables (`[server]`
 // then `maxclients = 10`) or dotted keys at the top level (`server.maxclients = 10`).
@@ -19,37 +21,14 @@ export interface TomlAssignment {
   same?(rawValue: string): boolean;
 }
 
-/** A `key = value` of the file, with where its value's text lies. */
-interface Entry {
-  section: string;
-  key: string;
-  /** The lines it spans (equal unless its value is a multi-line string or array). */
-  first: number;
-  last: number;
-  /** The value's start in line `first`, its end in line `last`. */
-  valueStart: number;
-  valueEnd: number;
-  raw: string;
-}
-
-interface Scan {
-  lines: string[];
-  eol: string;
-  finalNewline: boolean;
-  entries: Entry[];
-  /** The header line of each ordinary table, by name. */
-  tables: Map<string, number>;
-  /** The last line of the last entry of each table (its header line when it has none). */
-  tableEnd: Map<string, number>;
-  /** The last line of the last dotted top-level key of each section (`server.x = 1`). */
-  dottedEnd: Map<string, number>;
-  /** The last line of the last top-level entry, or -1. */
-  topEnd: number;
-  /** The first header line, or -1. */
-  firstHeader: number;
-  /** Names of the array tables ([[listener]]). */
-  arrays: Set<string>;
-}
+/**
+ * A table header, or a `key = value` on lines `line` to `last` (more than one for a multi-line
+ * string or array) under header `table` (null before any), its value from `valueStart` in the
+ * first line to `valueEnd` in the last.
+ */
+export type TomlLine =
+  | { kind: "header"; line: number; name: string; array: boolean }
+  | { kind: "key"; line: number; last: number; table: string | null; array: boolean; path: string[]; valueStart: number; valueEnd: number; raw: string };
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 const KEY_SEGMENT = /\s*(?:([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)')\s*/y;
@@ -129,15 +108,15 @@ function bracketsEnd(text: string, from: number, depth: number): { end: number; 
   return { end: -1, depth };
 }
 
-function scan(text: string): Scan {
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  const finalNewline = text.endsWith("\n");
-  const body = finalNewline ? text.slice(0, text.length - (text.endsWith("\r\n") ? 2 : 1)) : text;
-  const lines = text === "" ? [] : body.split(eol === "\r\n" ? "\r\n" : "\n");
-  const s: Scan = { lines, eol, finalNewline, entries: [], tables: new Map(), tableEnd: new Map(), dottedEnd: new Map(), topEnd: -1, firstHeader: -1, arrays: new Set() };
-  /** The table lines belong to: null before any header, "array" inside an array table. */
+/**
+ * The headers and key lines of a TOML file's lines, in order; comments, blank lines and the
+ * inside of multi-line values are passed over. Used to locate keys for error messages
+ * (load.ts) and to edit values in place (editToml).
+ */
+export function scanToml(lines: readonly string[]): TomlLine[] {
+  const out: TomlLine[] = [];
   let table: string | null = null;
-  let inArray = false;
+  let array = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const trimmed = line.trim();
@@ -145,14 +124,9 @@ function scan(text: string): Scan {
     if (trimmed.startsWith("[")) {
       const h = parseHeader(trimmed);
       if (h !== null) {
-        if (s.firstHeader < 0) s.firstHeader = i;
         table = h.name;
-        inArray = h.array;
-        if (h.array) s.arrays.add(h.name);
-        if (!h.array && !s.tables.has(h.name)) {
-          s.tables.set(h.name, i);
-          s.tableEnd.set(h.name, i);
-        }
+        array = h.array;
+        out.push({ kind: "header", line: i, ...h });
         continue;
       }
     }
@@ -184,20 +158,10 @@ function scan(text: string): Scan {
       while (ve > vs && (line[ve - 1] === " " || line[ve - 1] === "\t")) ve--;
     }
     const raw = last === i ? line.slice(vs, ve) : [line.slice(vs), ...lines.slice(i + 1, last), lines[last].slice(0, ve)].join("\n");
-    const path = table === null ? key.path : inArray ? null : [...table.split("."), ...key.path];
-    if (path !== null && (path.length === 1 || path.length === 2)) {
-      const section = path.length === 1 ? "" : path[0];
-      s.entries.push({ section, key: path[path.length - 1], first: i, last, valueStart: vs, valueEnd: ve, raw });
-    }
-    if (table === null) {
-      s.topEnd = last;
-      if (key.path.length === 2) s.dottedEnd.set(key.path[0], last);
-    } else if (!inArray && s.tableEnd.has(table) && !table.includes(".") && key.path.length === 1) {
-      s.tableEnd.set(table, last);
-    }
+    out.push({ kind: "key", line: i, last, table, array, path: key.path, valueStart: vs, valueEnd: ve, raw });
     i = last;
   }
-  return s;
+  return out;
 }
 
 function formatKey(key: string): string {
@@ -210,8 +174,42 @@ function formatKey(key: string): string {
  * Throws when the file keeps a section in a form this cannot add to (an inline table).
  */
 export function editToml(text: string, assignments: readonly TomlAssignment[]): string {
-  const s = scan(text);
-  const lines = s.lines;
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const finalNewline = text.endsWith("\n");
+  const body = finalNewline ? text.slice(0, text.length - (text.endsWith("\r\n") ? 2 : 1)) : text;
+  const lines = text === "" ? [] : body.split(eol);
+  // The single keys of ordinary tables and the top level (section ""); each ordinary table's
+  // header line and the last line of its last key (its header when it has none); the last
+  // line of the last dotted top-level key of each section (`server.x = 1`) and of the last
+  // top-level key; the first header line; the array tables ([[listener]]).
+  const entries: (TomlLine & { kind: "key"; section: string; key: string })[] = [];
+  const tables = new Map<string, number>();
+  const tableEnd = new Map<string, number>();
+  const dottedEnd = new Map<string, number>();
+  let topEnd = -1;
+  let firstHeader = -1;
+  const arrays = new Set<string>();
+  for (const t of scanToml(lines)) {
+    if (t.kind === "header") {
+      if (firstHeader < 0) firstHeader = t.line;
+      if (t.array) arrays.add(t.name);
+      else if (!tables.has(t.name)) {
+        tables.set(t.name, t.line);
+        tableEnd.set(t.name, t.line);
+      }
+      continue;
+    }
+    const path = t.table === null ? t.path : t.array ? null : [...t.table.split("."), ...t.path];
+    if (path !== null && (path.length === 1 || path.length === 2)) {
+      entries.push({ ...t, section: path.length === 1 ? "" : path[0], key: path[path.length - 1] });
+    }
+    if (t.table === null) {
+      topEnd = t.last;
+      if (t.path.length === 2) dottedEnd.set(t.path[0], t.last);
+    } else if (!t.array && tableEnd.has(t.table) && !t.table.includes(".") && t.path.length === 1) {
+      tableEnd.set(t.table, t.last);
+    }
+  }
   // Output per original line (replaced, or emptied when a multi-line value is collapsed),
   // lines added before or after it, and new tables for the end of the file.
   const out: string[][] = lines.map((l) => [l]);
@@ -226,34 +224,34 @@ export function editToml(text: string, assignments: readonly TomlAssignment[]): 
   const indentOf = (line: number) => /^[ \t]*/.exec(lines[line])![0];
 
   for (const a of assignments) {
-    const entry = s.entries.find((e) => e.section === a.section && e.key === a.key);
+    const entry = entries.find((e) => e.section === a.section && e.key === a.key);
     if (entry !== undefined) {
       if (entry.raw === a.value || a.same?.(entry.raw) === true) continue;
-      const head = lines[entry.first].slice(0, entry.valueStart);
+      const head = lines[entry.line].slice(0, entry.valueStart);
       const tail = lines[entry.last].slice(entry.valueEnd);
-      out[entry.first] = [head + a.value + tail];
-      for (let j = entry.first + 1; j <= entry.last; j++) out[j] = [];
+      out[entry.line] = [head + a.value + tail];
+      for (let j = entry.line + 1; j <= entry.last; j++) out[j] = [];
       continue;
     }
-    if (s.arrays.has(a.section)) throw new Error(`[[${a.section}]] is an array of tables; CONFIG REWRITE does not add keys to it`);
+    if (arrays.has(a.section)) throw new Error(`[[${a.section}]] is an array of tables; CONFIG REWRITE does not add keys to it`);
     const keyLine = `${formatKey(a.key)} = ${a.value}`;
     if (a.section === "") {
-      if (s.topEnd >= 0) add(after, s.topEnd, keyLine);
-      else if (s.firstHeader >= 0) add(before, s.firstHeader, keyLine);
+      if (topEnd >= 0) add(after, topEnd, keyLine);
+      else if (firstHeader >= 0) add(before, firstHeader, keyLine);
       else add(after, lines.length - 1, keyLine);
       continue;
     }
-    const end = s.tableEnd.get(a.section);
+    const end = tableEnd.get(a.section);
     if (end !== undefined) {
-      add(after, end, (end === s.tables.get(a.section) ? "" : indentOf(end)) + keyLine);
+      add(after, end, (end === tables.get(a.section) ? "" : indentOf(end)) + keyLine);
       continue;
     }
-    const dotted = s.dottedEnd.get(a.section);
+    const dotted = dottedEnd.get(a.section);
     if (dotted !== undefined) {
       add(after, dotted, `${indentOf(dotted)}${formatKey(a.section)}.${keyLine}`);
       continue;
     }
-    if (s.entries.some((e) => e.section === "" && e.key === a.section)) {
+    if (entries.some((e) => e.section === "" && e.key === a.section)) {
       throw new Error(`[${a.section}] is written as an inline table (${a.section} = { ... }); write it as a [${a.section}] table to let CONFIG REWRITE add ${a.key}`);
     }
     const list = newTables.get(a.section);
@@ -273,7 +271,7 @@ export function editToml(text: string, assignments: readonly TomlAssignment[]): 
   }
   if (result.length === 0) return "";
   const grew = result.length > lines.length;
-  return result.join(s.eol) + (s.finalNewline || grew || lines.length === 0 ? s.eol : "");
+  return result.join(eol) + (finalNewline || grew || lines.length === 0 ? eol : "");
 }
 
 /** A TOML scalar's value from its literal text: strings unquoted, integers, booleans; undefined for anything else. */
