@@ -180,8 +180,14 @@ async function serverSocketTimer(port: number, clientPort: number): Promise<{ ki
 
 async function newClientTimer(): Promise<{ kind: number; when: number } | null> {
   let localPort = 0;
-  const sock = await Bun.connect({ hostname: "127.0.0.1", port: ours.port, socket: { data() {} } });
+  let answered: () => void = () => {};
+  const pong = new Promise<void>((resolve) => (answered = resolve));
+  const sock = await Bun.connect({ hostname: "127.0.0.1", port: ours.port, socket: { data: () => answered() } });
   localPort = sock.localPort;
+  // The kernel lists the connection before the server has accepted it and set its
+  // keepalive: a reply says the server has.
+  sock.write("PING\r\n");
+  await pong;
   try {
     let found: { kind: number; when: number } | null = null;
     await waitFor(async () => (found = await serverSocketTimer(ours.port, localPort)) !== null, 3000, "the accepted socket");
