@@ -53,9 +53,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const deadline = Date.now() + (opts.timeoutMs ?? 15000);
   let port = 0;
   let metricsPort = 0;
+  // Every listener logs its line; a memcache one may come after the RESP one.
+  const memcache = sets.some((s) => /^listener\.\d+\.protocol=memcache$/.test(s));
   while (Date.now() < deadline) {
     const m = /listening for resp on [^"\s]*:(\d+)/.exec(log);
-    if (m) {
+    if (m && (!memcache || /listening for memcache on /.test(log))) {
       port = Number(m[1]);
       metricsPort = Number(/metrics on [^"\s]*:(\d+)/.exec(log)?.[1] ?? 0);
       break;
