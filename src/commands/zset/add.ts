@@ -9,6 +9,7 @@ import { latin1, utf8 } from "../../stdx/index.ts";
 import { commitZSet, openZSet, ZEvent } from "./access.ts";
 import { ERR_GT_LT_NX, ERR_INCR_PAIR, ERR_SCORE_NAN, ERR_XX_AND_NX } from "./errors.ts";
 import { replyScore } from "./score.ts";
+import { oneKey } from "./spec.ts";
 
 const CH = utf8("ch");
 const INCR = utf8("incr");
@@ -132,11 +133,8 @@ export const ZADD: CommandSpec = {
   name: "zadd",
   arity: -4,
   flags: ["write", "denyoom", "fast"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "fast"],
-  group: "sorted-set",
   summary: "Add one or more members to a sorted set, or update its score if it already exists",
   since: "1.2.0",
   complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
@@ -164,11 +162,8 @@ export const ZINCRBY: CommandSpec = {
   name: "zincrby",
   arity: 4,
   flags: ["write", "denyoom", "fast"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "fast"],
-  group: "sorted-set",
   summary: "Increment the score of a member in a sorted set",
   since: "1.2.0",
   complexity: "O(log(N)) where N is the number of elements in the sorted set.",

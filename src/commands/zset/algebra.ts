@@ -4,7 +4,7 @@
 // is the minuend; weights multiply scores (inf * 0 counts as 0), SUM of inf and -inf is 0, and
 // each member's contributions are combined in that source order, as Redis does.
 
-import type { CommandSpec, Ctx } from "../types.ts";
+import type { ArgDoc, CommandSpec, Ctx } from "../types.ts";
 import { ItemType, type SetObject, ZSetObject } from "../../store/index.ts";
 import { argFloat, argIs, argLongLong, argLongLongOrReply } from "../args.ts";
 import { ERR_SYNTAX, WRONGTYPE } from "../errors.ts";
@@ -290,14 +290,25 @@ function zintercard(c: Ctx): void {
   zsetAlgebra(c, "zintercard", -1, 1, Op.Inter, true);
 }
 
+/** ZUNION and ZINTER's (and their STORE forms') WEIGHTS and AGGREGATE arguments. */
+const WEIGHTS_AGGREGATE: ArgDoc[] = [
+  { name: "weight", type: "integer", token: "WEIGHTS", optional: true, multiple: true },
+  { name: "aggregate", type: "oneof", token: "AGGREGATE", optional: true, arguments: [
+    { name: "sum", type: "pure-token", token: "SUM" },
+    { name: "min", type: "pure-token", token: "MIN" },
+    { name: "max", type: "pure-token", token: "MAX" },
+  ] },
+];
+/** Keys after a numkeys argument at 1 (ZUNION, ZINTER, ZDIFF, ZINTERCARD). */
+const keysAfterNumkeys = { firstKey: 0, numKeysArg: 1, lastKey: 0, step: 0 } as const;
+/** A destination key, then numkeys and its keys (the STORE forms). */
+const destinationThenNumkeys = { firstKey: 1, numKeysArg: 2, lastKey: 1, step: 1 } as const;
+
 export const ZUNION: CommandSpec = {
   name: "zunion",
   arity: -3,
   flags: ["readonly"],
-  firstKey: 0,
-  numKeysArg: 1,
-  lastKey: 0,
-  step: 0,
+  ...keysAfterNumkeys,
   acl: ["read", "sortedset", "slow"],
   group: "sorted-set",
   summary: "Add multiple sorted sets",
@@ -306,12 +317,7 @@ export const ZUNION: CommandSpec = {
   args: [
     { name: "numkeys", type: "integer" },
     { name: "key", type: "key", multiple: true },
-    { name: "weight", type: "integer", token: "WEIGHTS", optional: true, multiple: true },
-    { name: "aggregate", type: "oneof", token: "AGGREGATE", optional: true, arguments: [
-      { name: "sum", type: "pure-token", token: "SUM" },
-      { name: "min", type: "pure-token", token: "MIN" },
-      { name: "max", type: "pure-token", token: "MAX" },
-    ] },
+    ...WEIGHTS_AGGREGATE,
     { name: "withscores", type: "pure-token", token: "WITHSCORES", optional: true },
   ],
   handler: zunion,
@@ -321,10 +327,7 @@ export const ZINTER: CommandSpec = {
   name: "zinter",
   arity: -3,
   flags: ["readonly"],
-  firstKey: 0,
-  numKeysArg: 1,
-  lastKey: 0,
-  step: 0,
+  ...keysAfterNumkeys,
   acl: ["read", "sortedset", "slow"],
   group: "sorted-set",
   summary: "Intersect multiple sorted sets",
@@ -333,12 +336,7 @@ export const ZINTER: CommandSpec = {
   args: [
     { name: "numkeys", type: "integer" },
     { name: "key", type: "key", multiple: true },
-    { name: "weight", type: "integer", token: "WEIGHTS", optional: true, multiple: true },
-    { name: "aggregate", type: "oneof", token: "AGGREGATE", optional: true, arguments: [
-      { name: "sum", type: "pure-token", token: "SUM" },
-      { name: "min", type: "pure-token", token: "MIN" },
-      { name: "max", type: "pure-token", token: "MAX" },
-    ] },
+    ...WEIGHTS_AGGREGATE,
     { name: "withscores", type: "pure-token", token: "WITHSCORES", optional: true },
   ],
   handler: zinter,
@@ -348,10 +346,7 @@ export const ZDIFF: CommandSpec = {
   name: "zdiff",
   arity: -3,
   flags: ["readonly"],
-  firstKey: 0,
-  numKeysArg: 1,
-  lastKey: 0,
-  step: 0,
+  ...keysAfterNumkeys,
   acl: ["read", "sortedset", "slow"],
   group: "sorted-set",
   summary: "Subtract multiple sorted sets",
@@ -369,10 +364,7 @@ export const ZUNIONSTORE: CommandSpec = {
   name: "zunionstore",
   arity: -4,
   flags: ["write", "denyoom"],
-  firstKey: 1,
-  numKeysArg: 2,
-  lastKey: 1,
-  step: 1,
+  ...destinationThenNumkeys,
   acl: ["write", "sortedset", "slow"],
   group: "sorted-set",
   summary: "Add multiple sorted sets and store the resulting sorted set in a new key",
@@ -382,12 +374,7 @@ export const ZUNIONSTORE: CommandSpec = {
     { name: "destination", type: "key" },
     { name: "numkeys", type: "integer" },
     { name: "key", type: "key", multiple: true },
-    { name: "weight", type: "integer", token: "WEIGHTS", optional: true, multiple: true },
-    { name: "aggregate", type: "oneof", token: "AGGREGATE", optional: true, arguments: [
-      { name: "sum", type: "pure-token", token: "SUM" },
-      { name: "min", type: "pure-token", token: "MIN" },
-      { name: "max", type: "pure-token", token: "MAX" },
-    ] },
+    ...WEIGHTS_AGGREGATE,
   ],
   handler: zunionstore,
 };
@@ -396,10 +383,7 @@ export const ZINTERSTORE: CommandSpec = {
   name: "zinterstore",
   arity: -4,
   flags: ["write", "denyoom"],
-  firstKey: 1,
-  numKeysArg: 2,
-  lastKey: 1,
-  step: 1,
+  ...destinationThenNumkeys,
   acl: ["write", "sortedset", "slow"],
   group: "sorted-set",
   summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key",
@@ -409,12 +393,7 @@ export const ZINTERSTORE: CommandSpec = {
     { name: "destination", type: "key" },
     { name: "numkeys", type: "integer" },
     { name: "key", type: "key", multiple: true },
-    { name: "weight", type: "integer", token: "WEIGHTS", optional: true, multiple: true },
-    { name: "aggregate", type: "oneof", token: "AGGREGATE", optional: true, arguments: [
-      { name: "sum", type: "pure-token", token: "SUM" },
-      { name: "min", type: "pure-token", token: "MIN" },
-      { name: "max", type: "pure-token", token: "MAX" },
-    ] },
+    ...WEIGHTS_AGGREGATE,
   ],
   handler: zinterstore,
 };
@@ -423,10 +402,7 @@ export const ZDIFFSTORE: CommandSpec = {
   name: "zdiffstore",
   arity: -4,
   flags: ["write", "denyoom"],
-  firstKey: 1,
-  numKeysArg: 2,
-  lastKey: 1,
-  step: 1,
+  ...destinationThenNumkeys,
   acl: ["write", "sortedset", "slow"],
   group: "sorted-set",
   summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key",
@@ -444,10 +420,7 @@ export const ZINTERCARD: CommandSpec = {
   name: "zintercard",
   arity: -3,
   flags: ["readonly"],
-  firstKey: 0,
-  numKeysArg: 1,
-  lastKey: 0,
-  step: 0,
+  ...keysAfterNumkeys,
   acl: ["read", "sortedset", "slow"],
   group: "sorted-set",
   summary: "Intersect multiple sorted sets and return the cardinality of the result",

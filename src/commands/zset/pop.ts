@@ -11,6 +11,7 @@ import { KeyEvent, keyModified } from "../keyspace/signal.ts";
 import { ZEvent } from "./access.ts";
 import { ERR_COUNT_POSITIVE, ERR_MUST_BE_POSITIVE, ERR_NUMKEYS } from "./errors.ts";
 import { replyScore } from "./score.ts";
+import { oneKey } from "./spec.ts";
 
 const MIN = utf8("min");
 const MAX = utf8("max");
@@ -195,11 +196,8 @@ export const ZPOPMIN: CommandSpec = {
   name: "zpopmin",
   arity: -2,
   flags: ["write", "fast"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "fast"],
-  group: "sorted-set",
   summary: "Remove and return members with the lowest scores in a sorted set",
   since: "5.0.0",
   complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
@@ -214,11 +212,8 @@ export const ZPOPMAX: CommandSpec = {
   name: "zpopmax",
   arity: -2,
   flags: ["write", "fast"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "fast"],
-  group: "sorted-set",
   summary: "Remove and return members with the highest scores in a sorted set",
   since: "5.0.0",
   complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",

@@ -10,6 +10,7 @@ import { utf8 } from "../../stdx/index.ts";
 import { readZSet } from "./access.ts";
 import { ERR_COUNT_RANGE, ERR_OUT_OF_RANGE } from "./errors.ts";
 import { picked, replyMember, replyMembersHeader } from "./replies.ts";
+import { oneKey } from "./spec.ts";
 
 const WITHSCORES = utf8("withscores");
 const LONG_MAX = 9223372036854775807n;
@@ -113,11 +114,8 @@ export const ZRANDMEMBER: CommandSpec = {
   name: "zrandmember",
   arity: -2,
   flags: ["readonly"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["read", "sortedset", "slow"],
-  group: "sorted-set",
   summary: "Get one or multiple random elements from a sorted set",
   since: "6.2.0",
   complexity: "O(N) where N is the number of elements returned",

@@ -9,6 +9,7 @@ import { latin1 } from "../../stdx/index.ts";
 import { commitZSet, openZSet, ZEvent } from "./access.ts";
 import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_LEX } from "./errors.ts";
 import { lexRange, parseLexRange, parseScoreRange, scoreRange } from "./ranges.ts";
+import { oneKey } from "./spec.ts";
 
 function zrem(c: Ctx): void {
   const handle = openZSet(c, 1);
@@ -95,11 +96,8 @@ export const ZREM: CommandSpec = {
   name: "zrem",
   arity: -3,
   flags: ["write", "fast"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "fast"],
-  group: "sorted-set",
   summary: "Remove one or more members from a sorted set",
   since: "1.2.0",
   complexity: "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
@@ -114,11 +112,8 @@ export const ZREMRANGEBYRANK: CommandSpec = {
   name: "zremrangebyrank",
   arity: 4,
   flags: ["write"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "slow"],
-  group: "sorted-set",
   summary: "Remove all members in a sorted set within the given indexes",
   since: "2.0.0",
   complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
@@ -134,11 +129,8 @@ export const ZREMRANGEBYSCORE: CommandSpec = {
   name: "zremrangebyscore",
   arity: 4,
   flags: ["write"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "slow"],
-  group: "sorted-set",
   summary: "Remove all members in a sorted set within the given scores",
   since: "1.2.0",
   complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
@@ -154,11 +146,8 @@ export const ZREMRANGEBYLEX: CommandSpec = {
   name: "zremrangebylex",
   arity: 4,
   flags: ["write"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["write", "sortedset", "slow"],
-  group: "sorted-set",
   summary: "Remove all members in a sorted set between the given lexicographical range",
   since: "2.8.9",
   complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",

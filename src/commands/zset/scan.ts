@@ -12,6 +12,7 @@ import { cursorOrReply } from "../keyspace/keys.ts";
 import { globMatch, writeDecimal } from "../../stdx/index.ts";
 import { readZSet } from "./access.ts";
 import { formatListpackScore, formatScore } from "./score.ts";
+import { oneKey } from "./spec.ts";
 
 const SCAN_COUNT_DEFAULT = 10;
 
@@ -93,11 +94,8 @@ export const ZSCAN: CommandSpec = {
   name: "zscan",
   arity: -3,
   flags: ["readonly"],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...oneKey,
   acl: ["read", "sortedset", "slow"],
-  group: "sorted-set",
   summary: "Incrementally iterate sorted sets elements and associated scores",
   since: "2.8.0",
   complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
