@@ -4,14 +4,11 @@
 
 import type { CommandSpec, Ctx } from "../types.ts";
 import type { HashVisitor } from "../../store/index.ts";
-import { argIs, argLongLongOrReply, Tok } from "../args.ts";
-import { ERR_SYNTAX } from "../errors.ts";
 import { globMatch, writeDecimal, writeLatin1 } from "../../stdx/index.ts";
 import { readHash } from "./common.ts";
-import { cursorOrReply } from "../keyspace/keys.ts";
+import { cursorOrReply, elementScan, parseElementScanOptions } from "../keyspace/keys.ts";
 
 /** SCAN's default COUNT. */
-const SCAN_COUNT_DEFAULT = 10;
 
 // The matches of one call: fields and values, reset after the reply is written.
 const foundFields: string[] = [];
@@ -49,27 +46,9 @@ function hscan(c: Ctx): void {
     return;
   }
   const a = c.argv;
-  let count = SCAN_COUNT_DEFAULT;
-  let matchArg = -1;
-  for (let i = 3; i < a.argc; ) {
-    const remaining = a.argc - i;
-    if (argIs(c, i, Tok.count) && remaining >= 2) {
-      count = argLongLongOrReply(c, i + 1);
-      if (Number.isNaN(count)) return;
-      if (count < 1) {
-        c.reply.error(ERR_SYNTAX);
-        return;
-      }
-      i += 2;
-    } else if (argIs(c, i, Tok.match) && remaining >= 2) {
-      matchArg = i + 1;
-      i += 2;
-    } else {
-      // TYPE is SCAN's alone: Redis answers a syntax error for it here.
-      c.reply.error(ERR_SYNTAX);
-      return;
-    }
-  }
+  if (!parseElementScanOptions(c)) return;
+  const count = elementScan.count;
+  const matchArg = elementScan.matchArg;
   usePattern = false;
   if (matchArg >= 0) {
     patBuf = a.buf;

@@ -126,6 +126,38 @@ const ULONG_MAX = 18446744073709551615n;
  * parseScanCursorOrReply: strtoul rules (optional sign, decimal digits, "" is 0, "-1" wraps
  * to 2^64-1, no leading space, nothing after). NaN after replying "ERR invalid cursor".
  */
+/** What parseElementScanOptions read: COUNT (default 10) and the MATCH argument (-1: none). */
+export const elementScan = { count: 10, matchArg: -1 };
+
+/**
+ * HSCAN, SSCAN and ZSCAN's options from argument 3 on: COUNT n (at least 1) and MATCH
+ * pattern, in any order, the last one winning (TYPE is SCAN's alone). Fills elementScan;
+ * false with Redis's error replied when malformed.
+ */
+export function parseElementScanOptions(c: Ctx): boolean {
+  const a = c.argv;
+  elementScan.count = 10;
+  elementScan.matchArg = -1;
+  for (let i = 3; i < a.argc; i += 2) {
+    const hasValue = i + 1 < a.argc;
+    if (hasValue && argIs(c, i, Tok.count)) {
+      const count = argLongLongOrReply(c, i + 1);
+      if (Number.isNaN(count)) return false;
+      if (count < 1) {
+        c.reply.error(ERR_SYNTAX);
+        return false;
+      }
+      elementScan.count = count;
+    } else if (hasValue && argIs(c, i, Tok.match)) {
+      elementScan.matchArg = i + 1;
+    } else {
+      c.reply.error(ERR_SYNTAX);
+      return false;
+    }
+  }
+  return true;
+}
+
 export function cursorOrReply(c: Ctx, i: number): number {
   const a = c.argv;
   const buf = a.buf;

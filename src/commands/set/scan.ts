@@ -3,13 +3,10 @@
 import type { CommandSpec, Ctx } from "../types.ts";
 import { ItemType, type SetObject } from "../../store/index.ts";
 import { readObject } from "../object.ts";
-import { argIs, argLongLongOrReply, Tok } from "../args.ts";
-import { ERR_SYNTAX } from "../errors.ts";
 import { globMatch, text, writeDecimal, writeLatin1 } from "../../stdx/index.ts";
-import { cursorOrReply } from "../keyspace/keys.ts";
+import { cursorOrReply, elementScan, parseElementScanOptions } from "../keyspace/keys.ts";
 
 /** SCAN's default COUNT. */
-const SCAN_COUNT_DEFAULT = 10;
 
 /** Members visited by the current call (reused; emptied after each). */
 const visited: string[] = [];
@@ -29,24 +26,9 @@ function sscan(c: Ctx): void {
     return;
   }
   const a = c.argv;
-  let count = SCAN_COUNT_DEFAULT;
-  let matchArg = -1;
-  for (let i = 3; i < a.argc; i += 2) {
-    const hasValue = i + 1 < a.argc;
-    if (hasValue && argIs(c, i, Tok.count)) {
-      count = argLongLongOrReply(c, i + 1);
-      if (Number.isNaN(count)) return;
-      if (count < 1) {
-        c.reply.error(ERR_SYNTAX);
-        return;
-      }
-    } else if (hasValue && argIs(c, i, Tok.match)) {
-      matchArg = i + 1;
-    } else {
-      c.reply.error(ERR_SYNTAX);
-      return;
-    }
-  }
+  if (!parseElementScanOptions(c)) return;
+  const count = elementScan.count;
+  let matchArg = elementScan.matchArg;
   // "*" matches everything: skip the filter, as Redis does.
   if (matchArg >= 0 && a.len[matchArg] === 1 && a.buf[a.off[matchArg]] === 42) matchArg = -1;
   const next = set.scan(cursor, count, visited);

@@ -6,15 +6,12 @@
 
 import type { CommandSpec, Ctx } from "../types.ts";
 import type { ZSetNode } from "../../store/index.ts";
-import { argIs, argLongLongOrReply, Tok } from "../args.ts";
-import { ERR_SYNTAX } from "../errors.ts";
-import { cursorOrReply } from "../keyspace/keys.ts";
+import { cursorOrReply, elementScan, parseElementScanOptions } from "../keyspace/keys.ts";
 import { globMatch, writeDecimal } from "../../stdx/index.ts";
 import { readZSet } from "./access.ts";
 import { formatListpackScore, formatScore } from "./score.ts";
 import { oneKey } from "./spec.ts";
 
-const SCAN_COUNT_DEFAULT = 10;
 
 const found: ZSetNode[] = [];
 const cursorDigits = new Uint8Array(24);
@@ -32,26 +29,9 @@ function zscan(c: Ctx): void {
     return;
   }
   const a = c.argv;
-  let count = SCAN_COUNT_DEFAULT;
-  let matchArg = -1;
-  for (let i = 3; i < a.argc; ) {
-    const remaining = a.argc - i;
-    if (argIs(c, i, Tok.count) && remaining >= 2) {
-      count = argLongLongOrReply(c, i + 1);
-      if (Number.isNaN(count)) return;
-      if (count < 1) {
-        c.reply.error(ERR_SYNTAX);
-        return;
-      }
-      i += 2;
-    } else if (argIs(c, i, Tok.match) && remaining >= 2) {
-      matchArg = i + 1;
-      i += 2;
-    } else {
-      c.reply.error(ERR_SYNTAX);
-      return;
-    }
-  }
+  if (!parseElementScanOptions(c)) return;
+  const count = elementScan.count;
+  const matchArg = elementScan.matchArg;
   const next = z.scan(cursor, count, found);
   let kept = found.length;
   if (matchArg >= 0) {
